@@ -1,0 +1,7 @@
+export type { Command } from './command';
+export { eventIdFor, THIDUA_EVENT_NAMESPACE } from './event-ids';
+export {
+  createCommandHandler,
+  type CommandHandlerOptions,
+  type CommandResult,
+} from './command-handler';

@@ -1,0 +1,1 @@
+export { assertNever, fold, type Decider, type DomainEvent } from './decider';

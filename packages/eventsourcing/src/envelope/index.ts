@@ -1,0 +1,1 @@
+export type { Actor, EventMetadata, NewEvent, RecordedEvent } from './envelope';

@@ -1,0 +1,13 @@
+export { ThiduaError, isThiduaError, type ErrorCode } from './thidua-error';
+export {
+  ValidationError,
+  NotFoundError,
+  ForbiddenError,
+  RuleViolationError,
+  ConcurrencyError,
+  CorruptLogError,
+  TimeoutError,
+  ProjectionFailedError,
+  type ValidationIssue,
+} from './errors';
+export { issuesFromZod, parseOrThrow } from './from-zod';

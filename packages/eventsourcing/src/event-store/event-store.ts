@@ -1,0 +1,103 @@
+import type { NewEvent, RecordedEvent } from '../envelope/envelope';
+import type { ExpectedRevision } from './expected-revision';
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive. Forwards defaults to `0n`, backwards to the stream's end. */
+  fromRevision?: bigint | undefined;
+  maxCount?: number | undefined;
+  direction?: Direction;
+  /** Return events exactly as stored (no registry parse or upcast): for audit and export. */
+  raw?: boolean;
+}
+
+export interface ReadAllFilter {
+  /** Keep events whose stream id starts with one of these prefixes. */
+  streamPrefixes?: readonly string[];
+  /** Keep events of these types. */
+  eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Inclusive: the first position returned is the first `>= fromPosition`. */
+  fromPosition?: bigint | undefined;
+  maxCount?: number | undefined;
+  filter?: ReadAllFilter | undefined;
+  raw?: boolean;
+}
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The stream's last revision after this append; pass it as the next `expectedRevision`. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event appended. */
+  position: bigint;
+  /** The events as recorded (ids, revisions, positions, hashes, recordedAt), in the schema version written. */
+  events: RecordedEvent[];
+  /** True when every event was already there (same ids at the same revisions): nothing was written. */
+  alreadyAppended: boolean;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Checkpoint to resume after (exclusive): the position of the last event
+   * the subscriber has fully handled. Omit or `null` to start at the beginning.
+   */
+  afterPosition?: bigint | null;
+  filter?: ReadAllFilter | undefined;
+  /** Called in position order, one at a time; the next call waits for the returned promise. */
+  onEvent(event: RecordedEvent): void | Promise<void>;
+  /** Called each time the subscriber has read everything committed so far. */
+  onCaughtUp?(lastPosition: bigint | null): void | Promise<void>;
+  /** Called once when the subscription stops because of an error (onEvent threw, the store failed). */
+  onError?(error: unknown): void;
+  /** Events fetched per read while catching up. */
+  batchSize?: number;
+  /** Fallback poll interval when the store gives no append notification. */
+  pollIntervalMs?: number;
+  raw?: boolean;
+}
+
+export interface Subscription {
+  /** Stops after the event being handled (if any); resolves when fully stopped. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription ends by `stop()`, rejects when it ends by an error. */
+  readonly done: Promise<void>;
+}
+
+/** Real differences between stores, declared so the conformance suite can adapt (never skip lists). */
+export interface StoreCapabilities {
+  /** Positions are dense (1, 2, 3…) rather than sparse. */
+  densePositions: boolean;
+  /** Appends from concurrent writers to different streams may commit out of position order in the backend. */
+  concurrentWriters: boolean;
+  /** The store survives a process restart. */
+  durable: boolean;
+}
+
+/**
+ * The event store port. Every adapter (memory, SQLite, PostgreSQL,
+ * EventStoreDB) offers exactly this, with the same guarantees:
+ * atomic multi-event appends, optimistic concurrency, a per-stream hash
+ * chain, and a gap-free, duplicate-free global order.
+ */
+export interface EventStore {
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** One page of `readAll`: cheaper than iterating when a caller works in batches. */
+  readAllPage(options: ReadAllOptions & { maxCount: number }): Promise<RecordedEvent[]>;
+  /** Last revision of a stream, or `null` when it does not exist. */
+  streamRevision(streamId: string): Promise<bigint | null>;
+  /** Position of the last committed event, or `null` for an empty store. */
+  headPosition(): Promise<bigint | null>;
+  /** Catch-up subscription over `$all`: history after the checkpoint, then live. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}

@@ -1,0 +1,136 @@
+import type { RecordedEvent } from '../envelope/envelope';
+import type { EventStore } from '../event-store/event-store';
+import type { EventStoreDriver } from '../event-store/event-store-driver';
+import { createEventStore, type CreateEventStoreOptions } from '../event-store/create-event-store';
+import { matchesFilter } from '../event-store/filter';
+
+export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
+  /** The store's clock, for `recordedAt`. */
+  clock?: () => Date;
+}
+
+/**
+ * The in-memory driver. One global array (index = position − 1) and one array
+ * per stream (index = revision): appends are O(1) amortised whatever the
+ * number of streams or events, and reads seek by index.
+ */
+class InMemoryDriver implements EventStoreDriver {
+  readonly name = 'memory';
+  readonly capabilities = { densePositions: true, concurrentWriters: false, durable: false };
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly listeners = new Set<() => void>();
+  private closed = false;
+
+  constructor(private readonly clock: () => Date) {}
+
+  async append(streamId: string, seal: Parameters<EventStoreDriver['append']>[1]): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const stream = this.streams.get(streamId);
+    const last = stream?.[stream.length - 1];
+    // seal runs synchronously between the tip read and the push: JS gives us the atomicity.
+    const sealed = seal({ revision: last?.revision ?? null, hash: last?.metadata.hash ?? null });
+    const recordedAt = this.clock().toISOString();
+    const recorded = sealed.map(
+      (event, index): RecordedEvent => ({
+        id: event.id,
+        streamId,
+        revision: event.revision,
+        position: BigInt(this.log.length + index + 1),
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: deepFreeze(structuredClone(event.data)),
+        metadata: deepFreeze(structuredClone(event.metadata)),
+        recordedAt,
+      }),
+    );
+    const target = stream ?? [];
+    if (!stream) this.streams.set(streamId, target);
+    for (const event of recorded) {
+      this.log.push(event);
+      target.push(event);
+    }
+    queueMicrotask(() => this.listeners.forEach((listener) => listener()));
+    return recorded.map(copy);
+  }
+
+  async readStreamPage(
+    streamId: string,
+    options: Parameters<EventStoreDriver['readStreamPage']>[1],
+  ): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const stream = this.streams.get(streamId) ?? [];
+    if (options.direction === 'forwards') {
+      const start = Number(options.fromRevision ?? 0n);
+      return stream.slice(start, start + options.maxCount).map(copy);
+    }
+    const start = Math.min(Number(options.fromRevision ?? BigInt(stream.length - 1)), stream.length - 1);
+    const page: RecordedEvent[] = [];
+    for (let i = start; i >= 0 && page.length < options.maxCount; i -= 1) page.push(copy(stream[i]!));
+    return page;
+  }
+
+  async readAllPage(options: Parameters<EventStoreDriver['readAllPage']>[0]): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const start = Math.max(0, Number(options.fromPosition ?? 1n) - 1);
+    if (!options.filter) return this.log.slice(start, start + options.maxCount).map(copy);
+    const page: RecordedEvent[] = [];
+    for (let i = start; i < this.log.length && page.length < options.maxCount; i += 1) {
+      const event = this.log[i]!;
+      if (matchesFilter(event, options.filter)) page.push(copy(event));
+    }
+    return page;
+  }
+
+  async streamRevision(streamId: string): Promise<bigint | null> {
+    const stream = this.streams.get(streamId);
+    return stream?.[stream.length - 1]?.revision ?? null;
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    return this.log.length === 0 ? null : BigInt(this.log.length);
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('In-memory event store is closed');
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Recorded events are frozen data; callers get shallow copies so that a
+ * mutation of an envelope never changes the log. Payloads are cloned on write
+ * and frozen, so sharing them on read is safe and cheap.
+ */
+function copy(event: RecordedEvent): RecordedEvent {
+  return { ...event };
+}
+
+/**
+ * An event store held in process memory: for tests, as-of replays and
+ * single-process tools. Same guarantees as the durable stores, minus durability.
+ *
+ * @example
+ * const store = createInMemoryEventStore();
+ * await store.appendToStream('pledge-c1.u1', [{ type: 'PledgeSigned', data: { … } }], { expectedRevision: 'no_stream' });
+ */
+export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}): EventStore {
+  return createEventStore(new InMemoryDriver(options.clock ?? (() => new Date())), options);
+}

@@ -1,0 +1,2 @@
+export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store';
+export { createInMemoryProjectionStore } from './in-memory-projection-store';

@@ -1,0 +1,99 @@
+import type { RecordedEvent } from '../envelope/envelope';
+import { ProjectionFailedError } from '../errors/errors';
+import type { Projection, ProjectionDocuments, ProjectionStore } from './projection';
+
+/**
+ * Applies events to an overlay of documents loaded from a projection store.
+ * Nothing reaches the store until `commit`; on a failed event the overlay is
+ * thrown away whole, so a batch is all-or-nothing.
+ */
+export class BatchApplier {
+  private readonly overlay = new Map<string, unknown | null>();
+  private readonly changed = new Set<string>();
+  private lastPosition: bigint | null = null;
+  private applied = 0;
+  private readonly handles: ReadonlySet<string>;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly projectionStore: ProjectionStore,
+  ) {
+    this.handles = new Set(projection.handles);
+  }
+
+  get size(): number {
+    return this.applied;
+  }
+
+  get position(): bigint | null {
+    return this.lastPosition;
+  }
+
+  /** Loads the documents these events will need, in one round-trip. */
+  async prefetch(events: readonly RecordedEvent[]): Promise<void> {
+    const missing = new Set<string>();
+    for (const event of events) {
+      if (!this.handles.has(event.type)) continue;
+      for (const key of this.projection.keys(event)) if (!this.overlay.has(key)) missing.add(key);
+    }
+    if (missing.size === 0) return;
+    const loaded = await this.projectionStore.getDocuments(this.projection.name, [...missing]);
+    for (const key of missing) this.overlay.set(key, loaded.get(key) ?? null);
+  }
+
+  /** Applies one event (already prefetched). Events of types the projection does not handle only move the position. */
+  apply(event: RecordedEvent): void {
+    if (this.handles.has(event.type)) {
+      const allowed = new Set(this.projection.keys(event));
+      const docs: ProjectionDocuments = {
+        get: (key) => {
+          this.assertAllowed(allowed, key, event);
+          const doc = this.overlay.get(key);
+          return doc === null ? undefined : doc;
+        },
+        set: (key, doc) => {
+          this.assertAllowed(allowed, key, event);
+          this.overlay.set(key, doc);
+          this.changed.add(key);
+        },
+        delete: (key) => {
+          this.assertAllowed(allowed, key, event);
+          this.overlay.set(key, null);
+          this.changed.add(key);
+        },
+      };
+      try {
+        this.projection.apply(event, docs);
+      } catch (error) {
+        throw new ProjectionFailedError(this.projection.name, event, error);
+      }
+    }
+    this.lastPosition = event.position;
+    this.applied += 1;
+  }
+
+  /** Moves the checkpoint past events known to hold nothing for this projection. */
+  advanceTo(position: bigint): void {
+    if (this.lastPosition === null || position > this.lastPosition) this.lastPosition = position;
+  }
+
+  /** Writes documents and checkpoint atomically; returns the new checkpoint, or null when there was nothing to write. */
+  async commit(version: number, expectedCheckpoint: bigint | null): Promise<bigint | null> {
+    if (this.lastPosition === null || this.lastPosition === expectedCheckpoint) return null;
+    const changes = new Map<string, unknown | null>();
+    for (const key of this.changed) changes.set(key, this.overlay.get(key) ?? null);
+    await this.projectionStore.commit(this.projection.name, {
+      version,
+      expectedCheckpoint,
+      checkpoint: this.lastPosition,
+      changes,
+    });
+    return this.lastPosition;
+  }
+
+  private assertAllowed(allowed: ReadonlySet<string>, key: string, event: RecordedEvent): void {
+    if (!allowed.has(key)) {
+      throw new Error(`document ${key} was not declared by keys() for ${event.type}`);
+    }
+  }
+}

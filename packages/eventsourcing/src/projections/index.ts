@@ -1,0 +1,17 @@
+export type {
+  CommitBatch,
+  DocumentChanges,
+  Projection,
+  ProjectionDocuments,
+  ProjectionState,
+  ProjectionStore,
+} from './projection';
+export {
+  createProjectionRunner,
+  waitForCheckpoint,
+  type ProjectionProgress,
+  type ProjectionRunner,
+  type ProjectionRunnerOptions,
+} from './projection-runner';
+export { replayAsOf, type AsOf } from './replay-as-of';
+export { BatchApplier } from './batch-applier';

@@ -1,0 +1,10 @@
+/**
+ * @packageDocumentation
+ * Test helpers for thidua users and store adapters. Import from
+ * `@thidua/eventsourcing/testing`; the suites need jest-style globals
+ * (`describe`, `it`, `expect`).
+ */
+export { deciderSpec, type DeciderThen, type ExpectedRejection } from './decider-spec';
+export { expectRejectedWithNothingAppended } from './expect-nothing-appended';
+export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
+export { describeProjectionStoreContract, type ProjectionStoreFactory } from './projection-store-contract';
