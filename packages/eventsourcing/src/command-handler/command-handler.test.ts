@@ -1,0 +1,98 @@
+import type { Decider, DomainEvent } from '../decider/decider';
+import { RuleViolationError } from '../errors/errors';
+import type { EventStore } from '../event-store/event-store';
+import { createInMemoryEventStore } from '../in-memory/in-memory-event-store';
+import { expectRejectedWithNothingAppended } from '../testing/expect-nothing-appended';
+import { createCommandHandler, eventIdFor, type Command } from '.';
+
+type Add = Command<'Add', { counter: string; n: number }>;
+type Added = DomainEvent<'Added', { n: number }>;
+
+const counter: Decider<Add, Added, number> = {
+  initialState: () => 0,
+  decide(command, state) {
+    if (command.data.n === 0) return [];
+    if (state + command.data.n > 10) throw new RuleViolationError('counter.over_ten', 'A counter never exceeds 10');
+    return [{ type: 'Added', data: { n: command.data.n } }, ...(command.data.n > 5 ? [{ type: 'Added' as const, data: { n: 0 } }] : [])];
+  },
+  evolve: (state, event) => state + event.data.n,
+};
+
+const actor = { id: 'tester', role: 'council' };
+const add = (commandId: string, n: number, name = 'c1'): Add => ({ command: 'Add', commandId, actor, data: { counter: name, n } });
+
+describe('command handler', () => {
+  let store: EventStore;
+  beforeEach(() => {
+    store = createInMemoryEventStore();
+  });
+
+  const handlerFor = (extra: Partial<Parameters<typeof createCommandHandler<Add, Added, number>>[0]> = {}) =>
+    createCommandHandler<Add, Added, number>({ eventStore: store, decider: counter, streamId: (c) => `counter-${c.data.counter}`, ...extra });
+
+  it('loads, decides and appends with command metadata and ids derived from the command id', async () => {
+    const handle = handlerFor();
+    await handle(add('cmd-1', 2));
+    const result = await handle({ ...add('cmd-2', 6), correlationId: 'corr-9' });
+    expect(result.state).toBe(8);
+    expect(result.revision).toBe(2n);
+    expect(result.duplicate).toBe(false);
+    expect(result.events.map((e) => e.id)).toEqual([eventIdFor('cmd-2', 0), eventIdFor('cmd-2', 1)]);
+    expect(result.events[0]!.metadata).toMatchObject({ commandId: 'cmd-2', correlationId: 'corr-9', causationId: 'cmd-2', actor });
+    expect(eventIdFor('cmd-2', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('is idempotent by commandId: a re-sent command appends nothing and returns the first result', async () => {
+    const handle = handlerFor();
+    const first = await handle(add('cmd-1', 6));
+    const head = await store.headPosition();
+    // Even a re-send that would now break a rule returns the first result.
+    const again = await handle(add('cmd-1', 6));
+    expect(again.duplicate).toBe(true);
+    expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    expect(again.position).toBe(first.position);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('appends nothing when decide rejects or decides nothing', async () => {
+    const handle = handlerFor();
+    await handle(add('cmd-1', 9));
+    await expectRejectedWithNothingAppended(store, () => handle(add('cmd-2', 5)), 'rule_violated', 'counter.over_ten');
+    const none = await handle(add('cmd-3', 0));
+    expect(none.events).toEqual([]);
+    expect(none.revision).toBe(1n);
+  });
+
+  it('retries on a concurrent write, deciding again on the new state', async () => {
+    let interfere = true;
+    const handle = handlerFor({
+      loadContext: async () => {
+        if (interfere) {
+          interfere = false;
+          await store.appendToStream('counter-c1', [{ type: 'Added', data: { n: 3 } }]);
+        }
+        return undefined;
+      },
+    });
+    const result = await handle(add('cmd-1', 2));
+    expect(result.state).toBe(5);
+    expect(result.revision).toBe(1n);
+  });
+
+  it('gives up after the bounded number of attempts with a concurrency error, appending nothing of its own', async () => {
+    let n = 0;
+    const handle = handlerFor({
+      maxAttempts: 3,
+      loadContext: async () => {
+        n += 1;
+        await store.appendToStream('counter-c1', [{ type: 'Added', data: { n: 0 } }]);
+        return undefined;
+      },
+    });
+    await expect(handle(add('cmd-1', 1))).rejects.toMatchObject({ code: 'concurrency', streamId: 'counter-c1' });
+    expect(n).toBe(3);
+    const events = [];
+    for await (const e of store.readStream('counter-c1')) events.push(e);
+    expect(events.every((e) => e.metadata.commandId === undefined)).toBe(true);
+  });
+});
