@@ -83,6 +83,8 @@ export {
   replayAsOf,
   waitForCheckpoint,
   type AsOf,
+  type LeaseHolder,
+  type ProjectionLeases,
   type CommitBatch,
   type DocumentChanges,
   type Projection,
@@ -94,4 +96,9 @@ export {
   type ProjectionStore,
 } from './projections';
 // In-memory adapters.
-export { createInMemoryEventStore, createInMemoryProjectionStore, type InMemoryEventStoreOptions } from './in-memory';
+export {
+  createInMemoryEventStore,
+  createInMemoryProjectionLeases,
+  createInMemoryProjectionStore,
+  type InMemoryEventStoreOptions,
+} from './in-memory';

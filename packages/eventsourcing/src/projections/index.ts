@@ -14,4 +14,5 @@ export {
   type ProjectionRunnerOptions,
 } from './projection-runner';
 export { replayAsOf, type AsOf } from './replay-as-of';
+export type { LeaseHolder, ProjectionLeases } from './projection-leases';
 export { BatchApplier } from './batch-applier';

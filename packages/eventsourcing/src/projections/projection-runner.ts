@@ -1,8 +1,9 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore, Subscription } from '../event-store/event-store';
-import { TimeoutError } from '../errors/errors';
+import { ConcurrencyError, TimeoutError } from '../errors/errors';
 import { BatchApplier } from './batch-applier';
 import type { Projection, ProjectionStore } from './projection';
+import type { ProjectionLeases } from './projection-leases';
 
 export interface ProjectionProgress {
   projection: string;
@@ -21,6 +22,14 @@ export interface ProjectionRunnerOptions {
   /** Events per committed batch. */
   batchSize?: number;
   onProgress?(progress: ProjectionProgress): void;
+  /**
+   * Run only while holding this projection's lease (several processes, one
+   * runner each). `start()` stands by until the lease is free, renews it
+   * every `renewEveryMs` (ttl/3), and stands by again if it is lost.
+   */
+  lease?: { leases: ProjectionLeases; owner: string; ttlMs?: number; renewEveryMs?: number; retryMs?: number };
+  /** Called when a leased runner loses its lease (or another runner moved the checkpoint) and stands by. */
+  onLeaseLost?(): void;
 }
 
 export interface ProjectionRunner {
@@ -84,6 +93,89 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     await waitForCheckpoint(projectionStore, projection.name, position, waitOptions);
   }
 
+  const lease = options.lease;
+  const ttlMs = lease?.ttlMs ?? 10_000;
+  let wakeWaiter: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        wakeWaiter = null;
+        resolve();
+      }
+      wakeWaiter = finish;
+    });
+
+  /** Follows the log until stopped; with a lease, only while holding it, standing by otherwise. */
+  async function runLoop(): Promise<void> {
+    try {
+      while (!stopRequested) {
+        if (lease && !(await lease.leases.tryAcquire(projection.name, lease.owner, ttlMs))) {
+          await pause(lease.retryMs ?? ttlMs / 3);
+          continue;
+        }
+        const outcome = await followLive();
+        if (outcome === 'stopped') return;
+        // 'lost': another runner moved the checkpoint or took the lease; stand by and try again.
+        options.onLeaseLost?.();
+      }
+    } finally {
+      if (lease) await lease.leases.release(projection.name, lease.owner).catch(() => undefined);
+    }
+  }
+
+  async function followLive(): Promise<'stopped' | 'lost'> {
+    let lost = false;
+    let renewal: ReturnType<typeof setInterval> | null = null;
+    const loseLease = () => {
+      lost = true;
+      void subscription?.stop();
+    };
+    try {
+      if (lease) {
+        renewal = setInterval(() => {
+          lease.leases.tryAcquire(projection.name, lease.owner, ttlMs).then(
+            (held) => {
+              if (!held) loseLease();
+            },
+            () => loseLease(),
+          );
+        }, lease.renewEveryMs ?? ttlMs / 3);
+      }
+      const caught = await catchUpFrom(await prepare());
+      let checkpoint = caught.checkpoint;
+      let applier = new BatchApplier(projection, projectionStore);
+      const flush = async () => {
+        const committed = await applier.commit(projection.version, checkpoint);
+        if (committed !== null) checkpoint = committed;
+        applier = new BatchApplier(projection, projectionStore);
+      };
+      if (stopRequested || lost) return lost ? 'lost' : 'stopped';
+      subscription = eventStore.subscribeToAll({
+        afterPosition: checkpoint,
+        batchSize,
+        onEvent: async (event: RecordedEvent) => {
+          await applier.prefetch([event]);
+          applier.apply(event);
+          if (applier.size >= batchSize) await flush();
+        },
+        onCaughtUp: flush,
+      });
+      await subscription.done;
+      subscription = null;
+      if (lost) return 'lost';
+      await flush();
+      return 'stopped';
+    } catch (error) {
+      subscription = null;
+      if (error instanceof ConcurrencyError && lease) return 'lost';
+      throw error;
+    } finally {
+      if (renewal) clearInterval(renewal);
+    }
+  }
+
   return {
     projection,
     catchUp: async () => catchUpFrom(await prepare()),
@@ -94,46 +186,13 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     start() {
       if (running) throw new Error(`Projection ${projection.name} is already running`);
       stopRequested = false;
-      let resolveDone!: () => void;
-      let rejectDone!: (error: unknown) => void;
-      const done = new Promise<void>((resolve, reject) => {
-        resolveDone = resolve;
-        rejectDone = reject;
-      });
-      done.catch(() => undefined);
-      void (async () => {
-        try {
-          const caught = await catchUpFrom(await prepare());
-          let checkpoint = caught.checkpoint;
-          let applier = new BatchApplier(projection, projectionStore);
-          const flush = async () => {
-            const committed = await applier.commit(projection.version, checkpoint);
-            if (committed !== null) checkpoint = committed;
-            applier = new BatchApplier(projection, projectionStore);
-          };
-          if (stopRequested) return resolveDone();
-          subscription = eventStore.subscribeToAll({
-            afterPosition: checkpoint,
-            batchSize,
-            onEvent: async (event: RecordedEvent) => {
-              await applier.prefetch([event]);
-              applier.apply(event);
-              if (applier.size >= batchSize) await flush();
-            },
-            onCaughtUp: flush,
-          });
-          await subscription.done;
-          await flush();
-          resolveDone();
-        } catch (error) {
-          rejectDone(error);
-        }
-      })();
+      const done = runLoop();
       running = done.catch(() => undefined);
       return { done };
     },
     async stop() {
       stopRequested = true;
+      wakeWaiter?.();
       await subscription?.stop();
       await running;
       subscription = null;
