@@ -57,6 +57,12 @@ export function createInMemoryProjectionStore(): ProjectionStore {
       found.state = { version: batch.version, checkpoint: batch.checkpoint };
       slots.set(projection, found);
     },
+    async promote(staging, target) {
+      const found = slot(staging);
+      if (!found) throw new Error(`Nothing staged under ${staging}`);
+      slots.set(target, found);
+      slots.delete(staging);
+    },
     async reset(projection, version) {
       slots.set(projection, { state: { version, checkpoint: null }, docs: new Map() });
     },

@@ -14,9 +14,11 @@ export class BatchApplier {
   private applied = 0;
   private readonly handles: ReadonlySet<string>;
 
+  /** `documents` is where the batch reads and writes: the projection's name, or a staging name during a rebuild. */
   constructor(
     private readonly projection: Projection,
     private readonly projectionStore: ProjectionStore,
+    private readonly documents: string = projection.name,
   ) {
     this.handles = new Set(projection.handles);
   }
@@ -37,7 +39,7 @@ export class BatchApplier {
       for (const key of this.projection.keys(event)) if (!this.overlay.has(key)) missing.add(key);
     }
     if (missing.size === 0) return;
-    const loaded = await this.projectionStore.getDocuments(this.projection.name, [...missing]);
+    const loaded = await this.projectionStore.getDocuments(this.documents, [...missing]);
     for (const key of missing) this.overlay.set(key, loaded.get(key) ?? null);
   }
 
@@ -82,7 +84,7 @@ export class BatchApplier {
     if (this.lastPosition === null || this.lastPosition === expectedCheckpoint) return null;
     const changes = new Map<string, unknown | null>();
     for (const key of this.changed) changes.set(key, this.overlay.get(key) ?? null);
-    await this.projectionStore.commit(this.projection.name, {
+    await this.projectionStore.commit(this.documents, {
       version,
       expectedCheckpoint,
       checkpoint: this.lastPosition,

@@ -27,7 +27,15 @@ export interface ProjectionRunnerOptions {
    * runner each). `start()` stands by until the lease is free, renews it
    * every `renewEveryMs` (ttl/3), and stands by again if it is lost.
    */
-  lease?: { leases: ProjectionLeases; owner: string; ttlMs?: number; renewEveryMs?: number; retryMs?: number };
+  lease?: {
+    leases: ProjectionLeases;
+    owner: string;
+    ttlMs?: number;
+    renewEveryMs?: number;
+    retryMs?: number;
+    /** How long `rebuild()` waits for the lease before a `timeout` error (default 3 × ttl). */
+    acquireTimeoutMs?: number;
+  };
   /** Called when a leased runner loses its lease (or another runner moved the checkpoint) and stands by. */
   onLeaseLost?(): void;
 }
@@ -36,7 +44,10 @@ export interface ProjectionRunner {
   readonly projection: Projection;
   /** Catches up to the log's head and commits; rebuilds first when the stored version differs. */
   catchUp(): Promise<ProjectionProgress>;
-  /** Drops the documents and replays the whole log. */
+  /**
+   * Replays the whole log into staging documents and swaps them in atomically
+   * when caught up (blue/green): readers never see a half-rebuilt projection.
+   */
   rebuild(): Promise<ProjectionProgress>;
   /** Catches up, then follows new events until `stop()`; `done` rejects on a failure. */
   start(): { done: Promise<void> };
@@ -65,7 +76,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return null;
   }
 
-  async function catchUpFrom(checkpoint: bigint | null): Promise<ProjectionProgress> {
+  async function catchUpFrom(checkpoint: bigint | null, documents = projection.name): Promise<ProjectionProgress> {
     const head = await eventStore.headPosition();
     let processed = 0;
     let current = checkpoint;
@@ -75,7 +86,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     for (;;) {
       const from: bigint | undefined = current === null ? undefined : current + 1n;
       const page = await eventStore.readAllPage({ fromPosition: from, maxCount: batchSize, filter });
-      const applier = new BatchApplier(projection, projectionStore);
+      const applier = new BatchApplier(projection, projectionStore, documents);
       await applier.prefetch(page);
       for (const event of page) applier.apply(event);
       const short = page.length < batchSize;
@@ -106,6 +117,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       wakeWaiter = finish;
     });
+
+  /** Waits for the lease (a rebuild must not race the live runner of another process) and keeps renewing it. */
+  async function holdLease(): Promise<() => Promise<void>> {
+    if (!lease) return async () => undefined;
+    const deadline = Date.now() + (lease.acquireTimeoutMs ?? ttlMs * 3);
+    while (!(await lease.leases.tryAcquire(projection.name, lease.owner, ttlMs))) {
+      if (Date.now() > deadline) {
+        throw new TimeoutError(`Projection ${projection.name}: lease not acquired in time`, { projection: projection.name });
+      }
+      await new Promise((resolve) => setTimeout(resolve, lease.retryMs ?? ttlMs / 3));
+    }
+    const renewal = setInterval(() => {
+      void lease.leases.tryAcquire(projection.name, lease.owner, ttlMs).catch(() => undefined);
+    }, lease.renewEveryMs ?? ttlMs / 3);
+    return async () => {
+      clearInterval(renewal);
+      if (!running) await lease.leases.release(projection.name, lease.owner).catch(() => undefined);
+    };
+  }
 
   /** Follows the log until stopped; with a lease, only while holding it, standing by otherwise. */
   async function runLoop(): Promise<void> {
@@ -180,8 +210,17 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     projection,
     catchUp: async () => catchUpFrom(await prepare()),
     rebuild: async () => {
-      await projectionStore.reset(projection.name, projection.version);
-      return catchUpFrom(null);
+      // Blue/green: build beside the live documents, then swap in one step.
+      const staging = `${projection.name}~rebuild`;
+      const release = lease ? await holdLease() : null;
+      try {
+        await projectionStore.reset(staging, projection.version);
+        const progress = await catchUpFrom(null, staging);
+        await projectionStore.promote(staging, projection.name);
+        return progress;
+      } finally {
+        await release?.();
+      }
     },
     start() {
       if (running) throw new Error(`Projection ${projection.name} is already running`);

@@ -64,5 +64,11 @@ export interface ProjectionStore {
   commit(projection: string, batch: CommitBatch): Promise<void>;
   /** Removes every document and the checkpoint, and records `version`: the start of a rebuild. */
   reset(projection: string, version: number): Promise<void>;
+  /**
+   * Atomically replaces `target`'s documents and state with `staging`'s and
+   * removes `staging`: the swap of a blue/green rebuild, so readers see the
+   * old documents or the new ones, never a half-rebuilt mix.
+   */
+  promote(staging: string, target: string): Promise<void>;
   close(): Promise<void>;
 }

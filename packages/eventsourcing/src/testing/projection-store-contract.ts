@@ -128,6 +128,21 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
       expect(await store.listDocuments(p)).toEqual([]);
     });
 
+    it('promotes staging documents over a projection in one step', async () => {
+      const p = uniqueName('live');
+      const staging = `${p}~rebuild`;
+      await store.commit(p, { version: 1, expectedCheckpoint: null, checkpoint: 9n, changes: new Map([['old', { n: 1 }], ['both', { v: 'old' }]]) });
+      await store.commit(staging, { version: 2, expectedCheckpoint: null, checkpoint: 12n, changes: new Map([['new', { n: 2 }], ['both', { v: 'new' }]]) });
+      await store.promote(staging, p);
+      expect(await store.getState(p)).toEqual({ version: 2, checkpoint: 12n });
+      expect((await store.listDocuments(p)).map((d) => [d.key, d.doc])).toEqual([
+        ['both', { v: 'new' }],
+        ['new', { n: 2 }],
+      ]);
+      expect(await store.getState(staging)).toBeNull();
+      expect(await store.listDocuments(staging)).toEqual([]);
+    });
+
     it('hands out copies: mutating a document read does not change the stored one', async () => {
       const p = uniqueName('copy');
       await store.commit(p, { version: 1, expectedCheckpoint: null, checkpoint: 1n, changes: new Map([['k', { list: [1] }]]) });
@@ -160,6 +175,29 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
         expect(await store.listDocuments(name)).toEqual(first);
         await runner.catchUp();
         expect(await store.listDocuments(name)).toEqual(first);
+      });
+
+      it('rebuilds beside the live documents, which readers see whole until the swap', async () => {
+        const events = await seed();
+        const name = uniqueName('bluegreen');
+        await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection(name) }).catchUp();
+        const before = await store.listDocuments(name);
+        await events.appendToStream('pledge-b', [scored('b', 10)]);
+        const seen: unknown[] = [];
+        const runner = createProjectionRunner({
+          eventStore: events,
+          projectionStore: store,
+          projection: tallyProjection(name),
+          batchSize: 1,
+          onProgress: () => {
+            seen.push(store.listDocuments(name));
+          },
+        });
+        await runner.rebuild();
+        expect(seen.length).toBeGreaterThan(2);
+        for (const docs of await Promise.all(seen)) expect(docs).toEqual(before);
+        expect(await store.getDocument<Tally>(name, 'unit:b')).toEqual({ unit: 'b', points: 14, events: 2 });
+        expect(await store.getState(`${name}~rebuild`)).toBeNull();
       });
 
       it('rebuilds when the projection version changes', async () => {
