@@ -13,6 +13,7 @@ const swc: [string, Record<string, unknown>] = [
 ];
 
 const moduleNameMapper = {
+  '^@thidua/example-([a-z0-9-]+)$': '<rootDir>/../../examples/$1/src/index.ts',
   '^@thidua/([a-z-]+)/testing$': '<rootDir>/../../packages/$1/src/testing/index.ts',
   '^@thidua/([a-z-]+)$': '<rootDir>/../../packages/$1/src/index.ts',
 };

@@ -1,0 +1,85 @@
+/** The state of one campaign stream, as `evolve` folds it. */
+import type { AwardKind, AwardQuotas, Criterion, RankBasis, ReviewKind } from './campaign.events';
+
+/**
+ * Phases, in order (DESIGN §3): launched (pledges are signed) → scoring (open)
+ * → scoring-closed (ranks, awards) → closed (final, nothing more).
+ */
+export type CampaignPhase = 'launched' | 'scoring' | 'scoring-closed' | 'closed';
+
+/** A review conference held for the campaign. */
+export interface Review {
+  kind: ReviewKind;
+  hostUnitId: string;
+  heldAt: string;
+}
+
+/** One pledge's place in a ranking. */
+export interface RankRow {
+  unitId: string;
+  pledgeId: string;
+  rank: number;
+  totalPoints: number;
+}
+
+/** The ranking in force: the rows of the latest ranking, ordered by rank then unitId. */
+export interface Ranking {
+  basis: RankBasis;
+  assignedAt: string;
+  rows: RankRow[];
+}
+
+/** An award proposed for a unit. */
+export interface ProposedAward {
+  unitId: string;
+  award: AwardKind;
+  proposedAt: string;
+}
+
+/** A campaign that has been launched. */
+export interface LaunchedCampaign {
+  launched: true;
+  campaignId: string;
+  blocId: string;
+  year: number;
+  title: string;
+  criteria: Criterion[];
+  bonusCap: number;
+  awardQuotas: AwardQuotas;
+  launchedAt: string;
+  phase: CampaignPhase;
+  reviews: Review[];
+  /** The latest ranking, or `null` before the first. */
+  ranking: Ranking | null;
+  /** How many rankings the stream holds (a later one supersedes the earlier). */
+  rankings: number;
+  /**
+   * True while the last event of the stream is a `RankAssigned`: the next
+   * `RankAssigned` may continue the same ranking. See {@link startsNewRanking}.
+   */
+  lastWasRank: boolean;
+  awards: ProposedAward[];
+}
+
+/** The state of a campaign stream: nothing yet, or a launched campaign. */
+export type CampaignState = { launched: false } | LaunchedCampaign;
+
+/** The state before the first event. */
+export const initialCampaignState: CampaignState = { launched: false };
+
+/**
+ * How a reader of the log tells rankings apart. One ranking is one atomic
+ * append of `RankAssigned` events, one per eligible pledge, each unit once.
+ * So a `RankAssigned` opens a new ranking (superseding the one before) when
+ * the event before it in the campaign stream is not a `RankAssigned`, or when
+ * its unit already has a rank in the ranking being read. Projections use the
+ * same rule.
+ */
+export function startsNewRanking(lastWasRank: boolean, currentRankedUnitIds: readonly string[], unitId: string): boolean {
+  return !lastWasRank || currentRankedUnitIds.includes(unitId);
+}
+
+/** The number of flags (provincial + government) the quotas allow: flags go only to units ranked within it. */
+export function flagsAllowed(quotas: AwardQuotas): number {
+  return quotas['provincial-flag'] + quotas['government-flag'];
+}

@@ -1,0 +1,59 @@
+/**
+ * Reading an aggregate's state straight from the store: the stream folded
+ * with its decider's `evolve`. The command handler uses these to load the
+ * other aggregates a rule needs; readers may use them for a quick look at one
+ * stream (projections are the way to query many).
+ */
+import type { Decider, DomainEvent, EventStore } from '@thidua/eventsourcing';
+import { blocDecider } from './bloc/bloc.decider';
+import type { BlocState, EstablishedBloc } from './bloc/bloc.state';
+import { campaignDecider } from './campaign/campaign.decider';
+import type { CampaignState, LaunchedCampaign } from './campaign/campaign.state';
+import { pledgeDecider } from './pledge/pledge.decider';
+import type { PledgeState, SignedPledge } from './pledge/pledge.state';
+import { blocStream, campaignStream, pledgeIdOf, pledgeStream } from './streams';
+
+/**
+ * Folds a stream with a decider. The store must be created with
+ * `thiduaRegistry`: it parses every event on read, which is what makes the
+ * cast from a recorded event to the decider's event type sound.
+ */
+export async function loadStream<E extends DomainEvent, S>(
+  eventStore: EventStore,
+  streamId: string,
+  decider: Pick<Decider<never, E, S, never>, 'initialState' | 'evolve'>,
+): Promise<S> {
+  let state = decider.initialState();
+  for await (const event of eventStore.readStream(streamId)) state = decider.evolve(state, event as unknown as E);
+  return state;
+}
+
+/** The state of a bloc (`{ established: false }` when it does not exist). */
+export function loadBloc(eventStore: EventStore, blocId: string): Promise<BlocState> {
+  return loadStream(eventStore, blocStream(blocId), blocDecider);
+}
+
+/** The state of a campaign (`{ launched: false }` when it does not exist). */
+export function loadCampaign(eventStore: EventStore, campaignId: string): Promise<CampaignState> {
+  return loadStream(eventStore, campaignStream(campaignId), campaignDecider);
+}
+
+/** The state of a pledge (`{ signed: false }` when it does not exist). */
+export function loadPledge(eventStore: EventStore, pledgeId: string): Promise<PledgeState> {
+  return loadStream(eventStore, pledgeStream(pledgeId), pledgeDecider);
+}
+
+/**
+ * Every signed pledge of a campaign, any status. Only a member of the bloc can
+ * sign, so the pledges are among the streams `pledge-<campaignId>.<unitId>`
+ * of the units the bloc ever admitted: reading those few streams finds them
+ * all without scanning the log.
+ */
+export async function loadCampaignPledges(
+  eventStore: EventStore,
+  campaign: LaunchedCampaign,
+  bloc: EstablishedBloc,
+): Promise<SignedPledge[]> {
+  const states = await Promise.all(bloc.knownUnitIds.map((unitId) => loadPledge(eventStore, pledgeIdOf(campaign.campaignId, unitId))));
+  return states.filter((state): state is SignedPledge => state.signed);
+}

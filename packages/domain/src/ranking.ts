@@ -1,0 +1,114 @@
+/**
+ * Ranking rules (DESIGN §3), pure so that projections can show provisional
+ * ranks with exactly the rule `AssignRanks` uses.
+ *
+ * Ranks are "standard competition" ranks: ties share a rank and the next rank
+ * skips (1, 2, 2, 4). Rows of equal rank are ordered by `unitId`, compared by
+ * UTF-16 code units (not locale), so the order is the same on every machine.
+ */
+import { toHundredths } from './scoring';
+import { RULES } from './rules';
+
+/** A row to rank by score: its unit and its total points. */
+export interface ScoreRow {
+  unitId: string;
+  total: number;
+}
+
+/** One line of a vote (bình bầu) ballot. */
+export interface BallotEntry {
+  unitId: string;
+  rank: number;
+}
+
+/** Why a ballot is refused: a stable rule code and a message a person can act on. */
+export interface BallotProblem {
+  rule: string;
+  message: string;
+  unitIds: string[];
+}
+
+/** Orders two strings by code units: deterministic, locale-free. */
+export function compareUnitIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders ranked rows by rank, then unitId. */
+export function compareRanked(a: { rank: number; unitId: string }, b: { rank: number; unitId: string }): number {
+  return a.rank - b.rank || compareUnitIds(a.unitId, b.unitId);
+}
+
+/**
+ * Ranks rows by total, highest first; equal totals (compared exactly, in
+ * hundredths) share a rank, and the next rank skips. Returns new rows ordered
+ * by rank then unitId.
+ *
+ * @example
+ * rankByScore([{ unitId: 'a', total: 90 }, { unitId: 'b', total: 95 }, { unitId: 'c', total: 90 }, { unitId: 'd', total: 80 }])
+ * // b 1, a 2, c 2, d 4
+ */
+export function rankByScore<R extends ScoreRow>(rows: readonly R[]): (R & { rank: number })[] {
+  const keyed = rows.map((row) => ({ row, hundredths: toHundredths(row.total) }));
+  keyed.sort((a, b) => b.hundredths - a.hundredths || compareUnitIds(a.row.unitId, b.row.unitId));
+  const ranked: (R & { rank: number })[] = [];
+  keyed.forEach((entry, index) => {
+    const previous = keyed[index - 1];
+    const rank = previous && previous.hundredths === entry.hundredths ? ranked[index - 1]!.rank : index + 1;
+    ranked.push({ ...entry.row, rank });
+  });
+  return ranked;
+}
+
+/**
+ * True when `ranks` (in any order) form a valid competition ranking: each
+ * rank equals 1 + the number of entries ranked strictly better. `[1, 2, 2, 4]`
+ * and `[1, 1, 3]` are valid; `[1, 2, 2, 3]`, `[2]` and `[1, 3]` are not.
+ */
+export function isValidRanking(ranks: readonly number[]): boolean {
+  const sorted = [...ranks].sort((a, b) => a - b);
+  return sorted.every((rank, index) => Number.isInteger(rank) && rank === (index > 0 && sorted[index - 1] === rank ? rank : index + 1));
+}
+
+/**
+ * Checks a vote ballot against the eligible pledges' units: it must name
+ * every eligible unit exactly once, nothing else, and form a valid ranking.
+ * Returns the first problem found, or `null` for a valid ballot.
+ */
+export function validateBallot(ballot: readonly BallotEntry[], eligibleUnitIds: readonly string[]): BallotProblem | null {
+  const eligible = new Set(eligibleUnitIds);
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const entry of ballot) {
+    if (seen.has(entry.unitId)) duplicates.add(entry.unitId);
+    seen.add(entry.unitId);
+  }
+  if (duplicates.size > 0) {
+    const unitIds = [...duplicates].sort(compareUnitIds);
+    return { rule: RULES.ranksDuplicateUnit, message: `The ballot ranks ${unitIds.join(', ')} more than once; rank each unit exactly once`, unitIds };
+  }
+  const unknown = [...seen].filter((unitId) => !eligible.has(unitId)).sort(compareUnitIds);
+  if (unknown.length > 0) {
+    return {
+      rule: RULES.ranksUnknownUnit,
+      message: `The ballot ranks ${unknown.join(', ')}, which ${unknown.length === 1 ? 'has' : 'have'} no active pledge in this campaign`,
+      unitIds: unknown,
+    };
+  }
+  const missing = eligibleUnitIds.filter((unitId) => !seen.has(unitId)).sort(compareUnitIds);
+  if (missing.length > 0) {
+    return {
+      rule: RULES.ranksIncomplete,
+      message: `The ballot leaves out ${missing.join(', ')}; every active pledge must be ranked`,
+      unitIds: missing,
+    };
+  }
+  if (!isValidRanking(ballot.map((entry) => entry.rank))) {
+    const ranks = ballot.map((entry) => entry.rank).sort((a, b) => a - b);
+    return {
+      rule: RULES.ranksInvalid,
+      message: `Ranks ${ranks.join(', ')} are not a valid ranking: start at 1, tied units share a rank and the next rank skips (1, 2, 2, 4)`,
+      unitIds: [],
+    };
+  }
+  return null;
+}
