@@ -82,6 +82,19 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
       expect(await store.getState(p)).toEqual({ version: 3, checkpoint: 9n });
     });
 
+    it('keeps checkpoints beyond 64 bits exactly (EventStoreDB positions encode commit and prepare)', async () => {
+      const p = uniqueName('wide');
+      const first = (5_000n << 64n) | 4_400n;
+      const second = (5_000n << 64n) | 4_401n;
+      await store.commit(p, { version: 1, expectedCheckpoint: null, checkpoint: first, changes: new Map() });
+      expect(await store.getState(p)).toEqual({ version: 1, checkpoint: first });
+      await store.commit(p, { version: 1, expectedCheckpoint: first, checkpoint: second, changes: new Map() });
+      await expect(
+        store.commit(p, { version: 1, expectedCheckpoint: first, checkpoint: second + 1n, changes: new Map() }),
+      ).rejects.toMatchObject({ code: 'concurrency' });
+      expect(await store.getState(p)).toEqual({ version: 1, checkpoint: second });
+    });
+
     it('keeps documents of different projections apart', async () => {
       const p = uniqueName('one');
       const q = uniqueName('two');

@@ -1,0 +1,145 @@
+import {
+  ANY,
+  NO_STREAM,
+  STREAM_EXISTS,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type JSONEventData,
+  type JSONType,
+} from '@eventstore/db-client';
+import {
+  ConcurrencyError,
+  ValidationError,
+  type ExpectedRevision,
+  type RecordedEvent,
+  type SealedEvent,
+  type StreamTip,
+} from '@thidua/eventsourcing';
+import { streamNameOf, type DriverContext } from './driver-context';
+import { readStreamPage, readTip, SCHEMA_VERSION_KEY, streamRevision } from './read';
+import { isTransientFailure, retryDelay, sleep, toClientError } from './retry';
+
+/** The kernel's expected-revision forms as the client spells them. */
+export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected;
+  }
+}
+
+/** The client's expected-revision forms in the kernel's spelling. */
+export function fromClientExpectedRevision(expected: AppendExpectedRevision): ExpectedRevision {
+  switch (expected) {
+    case ANY:
+      return 'any';
+    case NO_STREAM:
+      return 'no_stream';
+    case STREAM_EXISTS:
+      return 'stream_exists';
+    default:
+      return expected;
+  }
+}
+
+/** A stream's current revision as the client reports it (`'no_stream'`) in the kernel's spelling (`null`). */
+export function fromClientCurrentRevision(current: CurrentRevision): bigint | null {
+  return current === NO_STREAM ? null : current;
+}
+
+/** `WrongExpectedVersion` from the server as the kernel's typed conflict, with the actual revision. */
+export function toConcurrencyError(streamId: string, error: WrongExpectedVersionError): ConcurrencyError {
+  return new ConcurrencyError(streamId, fromClientExpectedRevision(error.expectedVersion), fromClientCurrentRevision(error.actualVersion));
+}
+
+/** A sealed kernel event as the client's JSON event; `schemaVersion` travels in the metadata. */
+export function toEventData(streamId: string, event: SealedEvent): JSONEventData {
+  if (event.type.startsWith('$')) {
+    throw new ValidationError(`Event type ${JSON.stringify(event.type)} is reserved for EventStoreDB system events`, [
+      { path: 'type', message: 'must not start with $' },
+    ]);
+  }
+  if (Object.prototype.hasOwnProperty.call(event.metadata, SCHEMA_VERSION_KEY)) {
+    throw new ValidationError(`Metadata key ${SCHEMA_VERSION_KEY} is reserved by the EventStoreDB store (${streamId})`, [
+      { path: `metadata.${SCHEMA_VERSION_KEY}`, message: 'reserved' },
+    ]);
+  }
+  return {
+    id: event.id,
+    contentType: 'application/json',
+    type: event.type,
+    // The kernel checked the payload is JSON (it hashed its canonical JSON); the client only stringifies it.
+    data: event.data as JSONType,
+    metadata: { ...event.metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },
+  };
+}
+
+/**
+ * The driver's append: read the tip (the stream's last event, backwards, 1),
+ * let the kernel `seal` against it, then append with that exact revision as
+ * the expected one (`no_stream` for a new stream). A writer that got in
+ * between surfaces as `WrongExpectedVersion`, mapped to `ConcurrencyError`
+ * with the actual revision. Events are read back from the stream afterwards,
+ * because the kernel returns each event's `$all` position and `recordedAt`,
+ * and only the server knows them.
+ */
+export async function append(
+  context: DriverContext,
+  streamId: string,
+  seal: (tip: StreamTip) => SealedEvent[],
+): Promise<RecordedEvent[]> {
+  const streamName = streamNameOf(context, streamId);
+  if (streamName.startsWith('$')) {
+    throw new ValidationError(`Stream ${JSON.stringify(streamId)} would be an EventStoreDB system stream`, [
+      { path: 'streamId', message: 'must not start with $' },
+    ]);
+  }
+  const tip = await readTip(context, streamId);
+  const sealed = seal(tip);
+  const events = sealed.map((event) => toEventData(streamId, event));
+  const expected: ExpectedRevision = tip.revision ?? 'no_stream';
+  const first = (tip.revision ?? -1n) + 1n;
+
+  const writtenByUs = async (): Promise<RecordedEvent[] | null> => {
+    const found = await readStreamPage(context, streamId, { fromRevision: first, maxCount: sealed.length, direction: 'forwards' });
+    return found.length === sealed.length && found.every((event, i) => event.id === sealed[i]?.id) ? found : null;
+  };
+
+  let uncertain = false;
+  for (let retry = 0; ; retry += 1) {
+    try {
+      const result = await context.client.appendToStream(streamName, events, {
+        expectedRevision: toClientExpectedRevision(expected),
+      });
+      // Only a client built with throwOnAppendFailure: false reports a conflict this way.
+      if (!result.success) throw new ConcurrencyError(streamId, expected, await streamRevision(context, streamId));
+      break;
+    } catch (thrown) {
+      const error = toClientError(thrown);
+      const conflict = error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, error) : error;
+      if (conflict instanceof ConcurrencyError) {
+        // An earlier try may have committed and the server not recognised the retry: check by id.
+        const ours = uncertain ? await writtenByUs() : null;
+        if (ours) return ours;
+        throw conflict;
+      }
+      // The outcome is unknown (the reply was lost, the node went away, the leader changed). Trying
+      // again is safe: same event ids at the same explicit expected revision, so the server either
+      // writes them once or recognises them (and if it answers WrongExpectedVersion, we check by id).
+      if (!isTransientFailure(error) || retry >= context.retry.maxRetries) throw error;
+      uncertain = true;
+      await sleep(retryDelay(context, retry));
+    }
+  }
+
+  const recorded = await writtenByUs();
+  if (recorded) return recorded;
+  // The events are not where the server said it put them: someone deleted or truncated the stream meanwhile.
+  throw new ConcurrencyError(streamId, expected, await streamRevision(context, streamId));
+}
