@@ -34,7 +34,7 @@ export function renderStandingsTable(standings: YearEndStandings, options: Rende
     head: ['Rank', 'Unit', ...criteria, 'Bonus', 'Deduction', 'Total', 'Status', 'Awards', 'Basis'],
     colAligns: ['right', 'left', ...criteria.map(() => 'right' as const), 'right', 'right', 'right', 'left', 'left', 'left'],
     // cli-table3 colours the header and borders by default; plain text survives pipes and log files.
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const row of standings.rows) {
     table.push([

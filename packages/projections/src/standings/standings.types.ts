@@ -1,14 +1,4 @@
-/** A pledge's standing in its campaign: still competing, or out of the ranking. */
-export type PledgeStatus = 'active' | 'withdrawn' | 'disqualified';
-
-/** How a rank was reached (DESIGN §3): computed from totals, or voted by the bloc. */
-export type RankBasis = 'score' | 'vote';
-
-/** An award a unit may be proposed for (DESIGN §3). */
-export type AwardKind = 'provincial-flag' | 'government-flag' | 'certificate-of-merit';
-
-/** A level of assessment, from weakest to strongest (DESIGN §3). */
-export type AssessorLevel = 'self' | 'cross' | 'verified';
+import type { Assessor, AwardKind, PledgeStatus, RankBasis } from '@thidua/domain';
 
 /**
  * One row of the year-end standings: one pledge. Points are numbers with at
@@ -51,7 +41,7 @@ export interface YearEndStandings {
   chair: string | null;
   /** Deputy chair elected for `year`. */
   deputy: string | null;
-  /** Chair for `year + 1`, once the flag has been transferred to it. */
+  /** Holder of the flag for `year + 1`: the current holder until a transfer names another. */
   nextChair: string | null;
   /** Deputy chair elected for `year + 1`. */
   nextDeputy: string | null;
@@ -62,3 +52,67 @@ export interface YearEndStandings {
   /** Ordered by rank, then unitId; unranked (withdrawn, disqualified) rows last. */
   rows: StandingsRow[];
 }
+
+/*
+ * Stored documents of the `standings` projection. The reader assembles
+ * {@link YearEndStandings} from one bloc document and one campaign document,
+ * so an event touches at most two documents whatever the size of the log.
+ */
+
+/** `bloc:<blocId>` — what the standings need to know about a bloc across years. */
+export interface StandingsBlocDoc {
+  blocId: string;
+  blocName: string;
+  /** unitId → unitName of every unit ever admitted (kept after removal, so old standings keep their names). */
+  units: Record<string, string>;
+  /** Chair-flag transfers in log order (term years only increase). */
+  transfers: { termYear: number; fromUnitId: string | null; toUnitId: string }[];
+  /** Deputy-chair elections in log order (for a term year, the last one counts). */
+  deputies: { termYear: number; unitId: string }[];
+  /** year → campaignId of the bloc's campaign for that year. */
+  campaigns: Record<string, string>;
+}
+
+/** A pledge's scoring inputs, as recorded: totals are computed on read with the domain's `pledgeTotal`. */
+export interface StandingsPledgeDoc {
+  pledgeId: string;
+  unitId: string;
+  status: PledgeStatus;
+  /** Every ScoreRecorded, in stream order. */
+  scores: { criterionId: string; points: number; assessor: Assessor }[];
+  /** Every AdjustmentRecorded, in stream order. */
+  adjustments: { kind: 'bonus' | 'deduction'; points: number }[];
+}
+
+/** The ranking in force: the last `AssignRanks`, made of consecutive `RankAssigned` events. */
+export interface StandingsRankingDoc {
+  basis: RankBasis;
+  assignedAt: string;
+  /** Position of the ranking's first RankAssigned (decimal string). */
+  position: string;
+  /** Campaign-stream revision of the ranking's latest RankAssigned (decimal string). */
+  lastRevision: string;
+  /** unitId → rank. */
+  ranks: Record<string, number>;
+}
+
+/** `campaign:<campaignId>` — one campaign with all its pledges. */
+export interface StandingsCampaignDoc {
+  campaignId: string;
+  blocId: string;
+  year: number;
+  title: string;
+  /** Criterion ids in the covenant's order. */
+  criterionIds: string[];
+  bonusCap: number;
+  review: { heldAt: string; hostUnitId: string } | null;
+  closed: boolean;
+  /** unitId → pledge. */
+  pledges: Record<string, StandingsPledgeDoc>;
+  ranking: StandingsRankingDoc | null;
+  /** unitId → awards proposed, in order. */
+  awards: Record<string, AwardKind[]>;
+}
+
+/** Any document of the `standings` projection. */
+export type StandingsDoc = StandingsBlocDoc | StandingsCampaignDoc;

@@ -1,0 +1,198 @@
+import { startsNewRanking } from '@thidua/domain';
+import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
+import { own, put } from '../records';
+import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
+import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsDoc, StandingsPledgeDoc } from './standings.types';
+
+/** Name of the year-end standings projection in the projection store. */
+export const STANDINGS_PROJECTION = 'standings';
+
+/** Document key of a bloc in the standings projection. */
+export const standingsBlocKey = (blocId: string): string => `bloc:${blocId}`;
+/** Document key of a campaign in the standings projection. */
+export const standingsCampaignKey = (campaignId: string): string => `campaign:${campaignId}`;
+
+const HANDLES = [
+  'BlocEstablished',
+  'MemberAdmitted',
+  'ChairFlagTransferred',
+  'DeputyChairElected',
+  'CampaignLaunched',
+  'ReviewHeld',
+  'RankAssigned',
+  'AwardProposed',
+  'CampaignClosed',
+  'PledgeSigned',
+  'ScoreRecorded',
+  'AdjustmentRecorded',
+  'PledgeDisqualified',
+  'PledgeWithdrawn',
+] as const satisfies readonly ThiduaEventType[];
+
+function keys(event: RecordedEvent): string[] {
+  const e = asThiduaEvent(event);
+  switch (e.type) {
+    case 'BlocEstablished':
+    case 'MemberAdmitted':
+    case 'ChairFlagTransferred':
+    case 'DeputyChairElected':
+      return [standingsBlocKey(e.data.blocId)];
+    case 'CampaignLaunched':
+      return [standingsCampaignKey(e.data.campaignId), standingsBlocKey(e.data.blocId)];
+    case 'ReviewHeld':
+    case 'RankAssigned':
+    case 'AwardProposed':
+    case 'CampaignClosed':
+    case 'PledgeSigned':
+      return [standingsCampaignKey(e.data.campaignId)];
+    case 'ScoreRecorded':
+    case 'AdjustmentRecorded':
+    case 'PledgeDisqualified':
+    case 'PledgeWithdrawn':
+      return [standingsCampaignKey(pledgeParts(e.data.pledgeId).campaignId)];
+    default:
+      return [];
+  }
+}
+
+function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): void {
+  const e = asThiduaEvent(event);
+  // A key's prefix fixes its document's kind, so the casts below only restate what the key says.
+  const bloc = (blocId: string) => required(docs.get(standingsBlocKey(blocId)) as StandingsBlocDoc | undefined, `Bloc ${blocId}`);
+  const campaign = (campaignId: string) =>
+    required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
+  const saveBloc = (doc: StandingsBlocDoc) => docs.set(standingsBlocKey(doc.blocId), doc);
+  const saveCampaign = (doc: StandingsCampaignDoc) => docs.set(standingsCampaignKey(doc.campaignId), doc);
+  const updatePledge = (pledgeId: string, change: (pledge: StandingsPledgeDoc) => void) => {
+    const { campaignId, unitId } = pledgeParts(pledgeId);
+    const doc = campaign(campaignId);
+    change(required(own(doc.pledges, unitId), `Pledge ${pledgeId}`));
+    saveCampaign(doc);
+  };
+
+  switch (e.type) {
+    case 'BlocEstablished':
+      saveBloc({ blocId: e.data.blocId, blocName: e.data.name, units: {}, transfers: [], deputies: [], campaigns: {} });
+      return;
+    case 'MemberAdmitted': {
+      const doc = bloc(e.data.blocId);
+      put(doc.units, e.data.unitId, e.data.unitName);
+      saveBloc(doc);
+      return;
+    }
+    case 'ChairFlagTransferred': {
+      const doc = bloc(e.data.blocId);
+      doc.transfers.push({ termYear: e.data.termYear, fromUnitId: e.data.fromUnitId, toUnitId: e.data.toUnitId });
+      saveBloc(doc);
+      return;
+    }
+    case 'DeputyChairElected': {
+      const doc = bloc(e.data.blocId);
+      doc.deputies.push({ termYear: e.data.termYear, unitId: e.data.unitId });
+      saveBloc(doc);
+      return;
+    }
+    case 'CampaignLaunched': {
+      const doc = bloc(e.data.blocId);
+      put(doc.campaigns, String(e.data.year), e.data.campaignId);
+      saveBloc(doc);
+      saveCampaign({
+        campaignId: e.data.campaignId,
+        blocId: e.data.blocId,
+        year: e.data.year,
+        title: e.data.title,
+        criterionIds: e.data.criteria.map((criterion) => criterion.criterionId),
+        bonusCap: e.data.bonusCap,
+        review: null,
+        closed: false,
+        pledges: {},
+        ranking: null,
+        awards: {},
+      });
+      return;
+    }
+    case 'ReviewHeld': {
+      if (e.data.kind !== 'year-end') return;
+      const doc = campaign(e.data.campaignId);
+      doc.review = { heldAt: e.data.heldAt, hostUnitId: e.data.hostUnitId };
+      saveCampaign(doc);
+      return;
+    }
+    case 'RankAssigned': {
+      const doc = campaign(e.data.campaignId);
+      const current = doc.ranking;
+      // All of one AssignRanks is one atomic append, so its RankAssigned
+      // events sit at consecutive revisions of the campaign stream: the
+      // previous campaign event was a RankAssigned exactly when this one
+      // follows the ranking's last revision. The domain's own rule then says
+      // whether it continues that ranking or starts one that replaces it whole.
+      const lastWasRank = current !== null && BigInt(current.lastRevision) + 1n === e.revision;
+      const ranking =
+        current !== null && !startsNewRanking(lastWasRank, Object.keys(current.ranks), e.data.unitId)
+          ? current
+          : { basis: e.data.basis, assignedAt: e.data.assignedAt, position: e.position.toString(), lastRevision: '', ranks: {} };
+      ranking.lastRevision = e.revision.toString();
+      put(ranking.ranks, e.data.unitId, e.data.rank);
+      doc.ranking = ranking;
+      saveCampaign(doc);
+      return;
+    }
+    case 'AwardProposed': {
+      const doc = campaign(e.data.campaignId);
+      put(doc.awards, e.data.unitId, [...(own(doc.awards, e.data.unitId) ?? []), e.data.award]);
+      saveCampaign(doc);
+      return;
+    }
+    case 'CampaignClosed': {
+      const doc = campaign(e.data.campaignId);
+      doc.closed = true;
+      saveCampaign(doc);
+      return;
+    }
+    case 'PledgeSigned': {
+      const doc = campaign(e.data.campaignId);
+      put(doc.pledges, e.data.unitId, { pledgeId: e.data.pledgeId, unitId: e.data.unitId, status: 'active', scores: [], adjustments: [] });
+      saveCampaign(doc);
+      return;
+    }
+    case 'ScoreRecorded':
+      updatePledge(e.data.pledgeId, (pledge) => {
+        pledge.scores.push({ criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
+      });
+      return;
+    case 'AdjustmentRecorded':
+      updatePledge(e.data.pledgeId, (pledge) => {
+        pledge.adjustments.push({ kind: e.data.kind, points: e.data.points });
+      });
+      return;
+    case 'PledgeDisqualified':
+      updatePledge(e.data.pledgeId, (pledge) => {
+        pledge.status = 'disqualified';
+      });
+      return;
+    case 'PledgeWithdrawn':
+      updatePledge(e.data.pledgeId, (pledge) => {
+        pledge.status = 'withdrawn';
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Year-end standings (DESIGN §4), kept as one document per bloc
+ * (`bloc:<blocId>`: name, unit names, flag transfers, deputies, campaign per
+ * year) and one per campaign (`campaign:<campaignId>`: title, criteria,
+ * review, pledges with their recorded scores and adjustments, the ranking in
+ * force, awards). `getYearEndStandings` assembles the JSON of DESIGN §4 from
+ * the two, computing totals and provisional ranks with the domain's own
+ * `pledgeTotal` and `rankByScore`.
+ */
+export const standingsProjection: Projection<StandingsDoc> = {
+  name: STANDINGS_PROJECTION,
+  version: 1,
+  handles: HANDLES,
+  keys,
+  apply,
+};
