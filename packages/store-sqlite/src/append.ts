@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3';
+import { ConcurrencyError, type RecordedEvent, type SealedEvent, type StreamTip } from '@thidua/eventsourcing';
+
+type TipRow = [revision: bigint, hash: string | null];
+type InsertParams = [string, bigint, string, string, number, string, string, string];
+
+/**
+ * The write side of the event table: one `BEGIN IMMEDIATE` transaction per
+ * append, holding the tip read, the kernel's `seal` and every insert, so a
+ * multi-event append is all or nothing and writers in other processes wait
+ * (busy timeout) instead of interleaving.
+ */
+export class EventAppender {
+  private readonly tip: Database.Statement<[string], TipRow>;
+  private readonly insert: Database.Statement<InsertParams>;
+  private readonly revisionOf: Database.Statement<[string], bigint | null>;
+  private readonly write: Database.Transaction<(streamId: string, seal: (tip: StreamTip) => SealedEvent[]) => RecordedEvent[]>;
+
+  constructor(db: Database.Database, clock: () => Date) {
+    this.tip = db
+      .prepare<[string], TipRow>(
+        "SELECT revision, json_extract(metadata, '$.hash') FROM thidua_events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1",
+      )
+      .raw(true)
+      .safeIntegers(true);
+    this.insert = db
+      .prepare<InsertParams>(
+        `INSERT INTO thidua_events (stream_id, revision, id, type, schema_version, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(true);
+    this.revisionOf = db
+      .prepare<[string], bigint | null>('SELECT MAX(revision) FROM thidua_events WHERE stream_id = ?')
+      .pluck(true)
+      .safeIntegers(true);
+
+    this.write = db.transaction((streamId: string, seal: (tip: StreamTip) => SealedEvent[]): RecordedEvent[] => {
+      const row = this.tip.get(streamId);
+      const sealed = seal({ revision: row?.[0] ?? null, hash: row?.[1] ?? null });
+      // Taken after the write lock, so recordedAt follows commit order across processes (clock permitting).
+      const recordedAt = clock().toISOString();
+      return sealed.map((event): RecordedEvent => {
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        const { lastInsertRowid } = this.insert.run(
+          streamId,
+          event.revision,
+          event.id,
+          event.type,
+          event.schemaVersion,
+          data,
+          metadata,
+          recordedAt,
+        );
+        return {
+          id: event.id,
+          streamId,
+          revision: event.revision,
+          position: BigInt(lastInsertRowid),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          // Parsed back from what was written, so the result equals what a read returns.
+          data: JSON.parse(data) as unknown,
+          metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
+          recordedAt,
+        };
+      });
+    });
+  }
+
+  /**
+   * Appends what `seal(tip)` returns. A `seal` that throws (expected-revision
+   * mismatch, unhashable payload) rolls the transaction back whole.
+   */
+  append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): RecordedEvent[] {
+    // The revision the sealed batch builds on, for the error should an insert collide.
+    const batch: { assumed: bigint | 'no_stream' | null } = { assumed: null };
+    const sealAndRemember = (tip: StreamTip): SealedEvent[] => {
+      const sealed = seal(tip);
+      const first = sealed[0];
+      batch.assumed = first === undefined ? null : first.revision === 0n ? 'no_stream' : first.revision - 1n;
+      return sealed;
+    };
+    try {
+      return this.write.immediate(streamId, sealAndRemember);
+    } catch (error) {
+      const assumed = batch.assumed;
+      if (assumed !== null && isUniqueViolation(error)) {
+        // The tip read inside the write lock makes this unreachable for thidua writers; it guards against any
+        // other writer of the file, and reports the conflict the way the kernel expects to retry or dedupe it.
+        throw new ConcurrencyError(streamId, assumed, this.revisionOf.get(streamId) ?? null);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * By code, not `instanceof`: the native addon keeps the error class of the
+ * first copy of better-sqlite3 loaded in the process, so errors reaching a
+ * second copy (bundles, test runners' per-file module registries and realms)
+ * are instances of neither its SqliteError nor its Error.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { tempDatabasePath } from './__fixtures__/temp-database';
+import { openSqliteConnection, sqliteFilename } from './connection';
+import { createSqliteEventStore } from '.';
+
+const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+};
+
+/**
+ * Subscribes to an empty store; `caughtUp` resolves once it has read
+ * everything and gone to sleep, `event` with the first event it delivers.
+ * Its own poll is an hour, so only an append notification can wake it.
+ */
+function firstEventSeenBy(store: EventStore): { caughtUp: Promise<void>; event: Promise<RecordedEvent>; stop(): Promise<void> } {
+  let caughtUp!: () => void;
+  const ready = new Promise<void>((resolve) => (caughtUp = resolve));
+  let received!: (event: RecordedEvent) => void;
+  const event = new Promise<RecordedEvent>((resolve) => (received = resolve));
+  const subscription = store.subscribeToAll({
+    pollIntervalMs: 3_600_000,
+    onEvent: (e) => received(e),
+    onCaughtUp: () => caughtUp(),
+  });
+  return { caughtUp: ready, event, stop: () => subscription.stop() };
+}
+
+describe('SQLite event store', () => {
+  let file: ReturnType<typeof tempDatabasePath>;
+  /** Closed after each test even when it fails, so a failure never leaves a timer or a connection behind. */
+  const cleanups: (() => Promise<void>)[] = [];
+  const track = <S extends { close(): Promise<void> }>(store: S): S => {
+    cleanups.push(() => store.close());
+    return store;
+  };
+  const watch = (store: EventStore) => {
+    const seen = firstEventSeenBy(store);
+    cleanups.push(() => seen.stop());
+    return seen;
+  };
+  beforeEach(() => {
+    file = tempDatabasePath();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    file.remove();
+  });
+
+  describe('location', () => {
+    it('takes sqlite:<path> and a plain path to the same file', async () => {
+      const viaUrl = createSqliteEventStore({ database: `sqlite:${file.path}` });
+      await viaUrl.appendToStream('bloc-tn', [{ type: 'Tested', data: { n: 1 } }]);
+      await viaUrl.close();
+      const viaPath = createSqliteEventStore({ database: file.path });
+      expect(await viaPath.streamRevision('bloc-tn')).toBe(0n);
+      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true });
+      await viaPath.close();
+    });
+
+    it('keeps :memory: stores apart and declares them not durable', async () => {
+      const one = createSqliteEventStore({ database: ':memory:' });
+      const two = createSqliteEventStore({ database: 'sqlite::memory:' });
+      await one.appendToStream('s', [{ type: 'Tested', data: {} }]);
+      expect(one.capabilities.durable).toBe(false);
+      expect(await two.headPosition()).toBeNull();
+      await Promise.all([one.close(), two.close()]);
+    });
+
+    it('reads locations as the CLI does, refusing an empty one with validation_failed', () => {
+      expect(() => sqliteFilename('sqlite:')).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      expect(() => sqliteFilename('sqlite://')).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      expect(sqliteFilename('sqlite:./thidua.db')).toBe('./thidua.db');
+      expect(sqliteFilename('SQLite:///var/lib/thidua.db')).toBe('/var/lib/thidua.db');
+      expect(sqliteFilename('sqlite::memory:')).toBe(':memory:');
+      expect(sqliteFilename('/var/lib/thidua.db')).toBe('/var/lib/thidua.db');
+    });
+  });
+
+  describe('durability settings of the connections it opens', () => {
+    const pragmas = (db: Database.Database) => ({
+      journal: db.pragma('journal_mode', { simple: true }),
+      synchronous: db.pragma('synchronous', { simple: true }),
+      busyTimeout: db.pragma('busy_timeout', { simple: true }),
+    });
+
+    it('uses WAL with synchronous = FULL and a 5 s busy timeout by default', () => {
+      const connection = openSqliteConnection({ database: file.path });
+      expect(pragmas(connection.db)).toEqual({ journal: 'wal', synchronous: 2, busyTimeout: 5_000 });
+      connection.release();
+      expect(connection.db.open).toBe(false);
+    });
+
+    it('takes synchronous = NORMAL and another busy timeout when asked', () => {
+      const connection = openSqliteConnection({ database: file.path, synchronous: 'normal', busyTimeoutMs: 250 });
+      expect(pragmas(connection.db)).toEqual({ journal: 'wal', synchronous: 1, busyTimeout: 250 });
+      connection.release();
+    });
+  });
+
+  describe('embedded in a host that owns the Database', () => {
+    let db: Database.Database;
+    beforeEach(() => {
+      db = new Database(file.path);
+      db.pragma('synchronous = OFF');
+      // First in, so last out: the stores on it close before it does.
+      cleanups.push(async () => {
+        if (db.open) db.close();
+      });
+    });
+
+    it('leaves the connection open, its settings and integer mode untouched, on close', async () => {
+      const store = createSqliteEventStore({ database: db });
+      await store.appendToStream('s', [{ type: 'Tested', data: { n: 1 } }]);
+      await store.close();
+      expect(db.open).toBe(true);
+      expect(db.pragma('synchronous', { simple: true })).toBe(0);
+      expect(db.prepare('SELECT COUNT(*) FROM thidua_events').pluck().get()).toBe(1);
+      await expect(store.headPosition()).rejects.toThrow(/closed/);
+      await store.close();
+    });
+
+    it('refuses to append inside a transaction the host left open, writing nothing', async () => {
+      const store = track(createSqliteEventStore({ database: db }));
+      db.exec('BEGIN');
+      await expect(store.appendToStream('s', [{ type: 'Tested', data: {} }])).rejects.toThrow(/inside a transaction/);
+      db.exec('COMMIT');
+      expect(await store.headPosition()).toBeNull();
+      expect((await store.appendToStream('s', [{ type: 'Tested', data: {} }])).position).toBe(1n);
+    });
+
+    it('reads bigints even when the host turned safe integers on or off for its own statements', async () => {
+      db.defaultSafeIntegers(true);
+      const store = createSqliteEventStore({ database: db });
+      await store.appendToStream('s', [{ type: 'Tested', data: {} }]);
+      const [event] = await collect(store.readAll());
+      expect(event!.position).toBe(1n);
+      expect(event!.schemaVersion).toBe(1);
+      await store.close();
+    });
+
+    it('wakes a subscription of one store at once when another store on the same connection appends', async () => {
+      const reader = track(createSqliteEventStore({ database: db, changePollIntervalMs: 3_600_000 }));
+      const writer = track(createSqliteEventStore({ database: db }));
+      const seen = watch(reader);
+      await seen.caughtUp;
+      const appended = await writer.appendToStream('s', [{ type: 'Tested', data: { n: 7 } }]);
+      expect((await seen.event).id).toBe(appended.events[0]!.id);
+    });
+  });
+
+  it('wakes a subscription when another connection appends to the file', async () => {
+    const reader = track(createSqliteEventStore({ database: file.path, changePollIntervalMs: 10 }));
+    const writer = track(createSqliteEventStore({ database: file.path }));
+    const seen = watch(reader);
+    await seen.caughtUp;
+    const appended = await writer.appendToStream('s', [{ type: 'Tested', data: { n: 8 } }]);
+    expect((await seen.event).id).toBe(appended.events[0]!.id);
+  });
+
+  describe('backups while the store is in use', () => {
+    const seed = async (store: EventStore) => {
+      for (let i = 0; i < 20; i += 1) await store.appendToStream(`pledge-${i % 3}`, [{ type: 'Tested', data: { i } }, { type: 'Tested', data: { i, k: 2 } }]);
+    };
+    const expectCopyOf = async (copy: string, events: number) => {
+      const restored = createSqliteEventStore({ database: copy });
+      const log = await collect(restored.readAll({ raw: true }));
+      expect(log).toHaveLength(events);
+      expect((await verifyChains(log)).firstBreak).toBeNull();
+      await restored.close();
+    };
+
+    it('copies a consistent snapshot with VACUUM INTO from another connection', async () => {
+      const store = createSqliteEventStore({ database: file.path });
+      await seed(store);
+      const copy = `${file.path}.vacuum`;
+      const side = new Database(file.path, { readonly: true });
+      side.prepare('VACUUM INTO ?').run(copy);
+      side.close();
+      await store.appendToStream('after', [{ type: 'Tested', data: {} }]);
+      await store.close();
+      expect(existsSync(copy)).toBe(true);
+      await expectCopyOf(copy, 40);
+    });
+
+    it('copies with the online backup API of the host connection', async () => {
+      const db = new Database(file.path);
+      const store = createSqliteEventStore({ database: db });
+      await seed(store);
+      const copy = `${file.path}.backup`;
+      await db.backup(copy);
+      await store.close();
+      db.close();
+      await expectCopyOf(copy, 40);
+    });
+  });
+});
