@@ -87,7 +87,7 @@ export {
   positivePointsSchema,
 } from './schemas';
 // Reading one aggregate from the store.
-export { loadStream, loadBloc, loadCampaign, loadPledge, loadCampaignPledges } from './load';
+export { loadStream, loadBloc, loadCampaign, loadPledge, loadCampaignPledges, loadCampaignsOfYear } from './load';
 
 // Aggregates.
 export {

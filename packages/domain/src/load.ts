@@ -57,3 +57,17 @@ export async function loadCampaignPledges(
   const states = await Promise.all(bloc.knownUnitIds.map((unitId) => loadPledge(eventStore, pledgeIdOf(campaign.campaignId, unitId))));
   return states.filter((state): state is SignedPledge => state.signed);
 }
+
+/**
+ * Ids of the campaigns launched for `blocId` and `year`, found through the
+ * store's `CampaignLaunched` events (an indexed type filter in the durable
+ * stores). Read once per launch, so its cost does not matter.
+ */
+export async function loadCampaignsOfYear(eventStore: EventStore, blocId: string, year: number): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const event of eventStore.readAll({ filter: { eventTypes: ['CampaignLaunched'] } })) {
+    const data = event.data as { campaignId: string; blocId: string; year: number };
+    if (data.blocId === blocId && data.year === year) ids.push(data.campaignId);
+  }
+  return ids;
+}

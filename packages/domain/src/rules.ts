@@ -17,6 +17,7 @@ export const RULES = {
   deputyIsChair: 'deputy.is_chair',
   // Campaign phases
   campaignAlreadyLaunched: 'campaign.already_launched',
+  campaignYearTaken: 'campaign.year_taken',
   campaignClosed: 'campaign.closed',
   campaignScoringAlreadyOpened: 'campaign.scoring_already_opened',
   campaignScoringNotOpen: 'campaign.scoring_not_open',

@@ -250,6 +250,13 @@ describe('createThidua', () => {
       await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(propose(CT, 'certificate-of-merit')), 'rule_violated', RULES.awardOnePerUnit);
     });
 
+    it('launching reads the other campaigns of the bloc: one campaign per bloc and year (campaign.year_taken)', async () => {
+      const w = world();
+      await establish(w);
+      await w.run(launch());
+      await expectRejectedWithNothingAppended(w.store, () => w.run(launch('second-2013')), 'rule_violated', RULES.campaignYearTaken);
+      await w.run(launch('ke-hoach-2014', 2014, council));
+    });
     it('a campaign of a bloc that does not exist is not_found', async () => {
       const w = world();
       await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(launch('x-2013', 2013, council)), 'not_found');

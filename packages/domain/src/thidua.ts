@@ -10,7 +10,7 @@ import { blocDecider } from './bloc/bloc.decider';
 import { initialBlocState } from './bloc/bloc.state';
 import { campaignDecider, type CampaignContext } from './campaign/campaign.decider';
 import { parseThiduaCommand, type ThiduaCommand } from './commands';
-import { loadBloc, loadCampaign, loadCampaignPledges } from './load';
+import { loadBloc, loadCampaign, loadCampaignPledges, loadCampaignsOfYear } from './load';
 import { campaignIdOfPledgeCommand, pledgeDecider, pledgeIdOfPledgeCommand, type PledgeContext } from './pledge/pledge.decider';
 import { blocStream, campaignStream, pledgeStream } from './streams';
 
@@ -78,7 +78,9 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
       const bloc = blocId === null ? initialBlocState : await loadBloc(eventStore, blocId);
       const needsPledges = command.command === 'AssignRanks' || command.command === 'ProposeAward';
       const pledges = needsPledges && state.launched && bloc.established ? await loadCampaignPledges(eventStore, state, bloc) : [];
-      return { bloc, pledges };
+      if (command.command !== 'LaunchCampaign') return { bloc, pledges };
+      // Two launches for one bloc and year racing each other can both pass this read; see docs/domain.md.
+      return { bloc, pledges, campaignsOfYear: await loadCampaignsOfYear(eventStore, command.data.blocId, command.data.year) };
     },
     ...retry,
   });

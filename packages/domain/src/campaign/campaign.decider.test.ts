@@ -97,6 +97,12 @@ describe('campaign decider', () => {
     it('rejects a second launch (campaign.already_launched)', () => {
       spec.given(launched).when(launch(), context()).thenThrows('rule_violated', RULES.campaignAlreadyLaunched);
     });
+    it('rejects a second campaign of the same bloc and year (campaign.year_taken)', () => {
+      spec
+        .given([])
+        .when(launch(), { ...context(), campaignsOfYear: ['other-2013'] })
+        .thenThrows('rule_violated', RULES.campaignYearTaken);
+    });
     it('is not_found when the bloc does not exist', () => {
       spec.given([]).when(launch(council), { bloc: { established: false }, pledges: [] }).thenThrows('not_found');
     });

@@ -31,6 +31,12 @@ export interface CampaignContext {
    * `ProposeAward`, the only commands that read them; empty otherwise.
    */
   pledges: readonly SignedPledge[];
+  /**
+   * Ids of the campaigns already launched for the same bloc and year. Loaded
+   * for `LaunchCampaign` only: standings are per (bloc, year), so a bloc runs
+   * one campaign a year.
+   */
+  campaignsOfYear?: readonly string[];
 }
 
 function requireCampaign(state: CampaignState, campaignId: string): LaunchedCampaign {
@@ -81,6 +87,14 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
     assertCouncilOrChair(actor, chairForYear(bloc.flag, data.year), `launch campaign ${data.campaignId} of bloc ${data.blocId}`, data.year);
     if (state.launched) {
       throw violation(RULES.campaignAlreadyLaunched, `Campaign ${data.campaignId} has already been launched`, { campaignId: data.campaignId });
+    }
+    const taken = (context.campaignsOfYear ?? []).find((id) => id !== data.campaignId);
+    if (taken !== undefined) {
+      throw violation(
+        RULES.campaignYearTaken,
+        `Bloc ${data.blocId} already runs campaign ${taken} for ${data.year}: one campaign per bloc and year`,
+        { blocId: data.blocId, year: data.year, campaignId: taken },
+      );
     }
     const quotas = data.awardQuotas ?? {};
     return [
