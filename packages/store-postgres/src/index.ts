@@ -1,1 +1,17 @@
-export {};
+/**
+ * @packageDocumentation
+ * PostgreSQL adapters for thidua: the event store (gap-free, dense global
+ * order; per-stream hash chains) and the projection store (documents and
+ * checkpoint committed together). Both create or upgrade their schema on
+ * first use and accept either a connection string or the host's `pg.Pool`.
+ */
+
+// The event store and its options.
+export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+// The projection store and its options.
+export { createPostgresProjectionStore, type PostgresProjectionStoreOptions } from './postgres-projection-store';
+// Connection options shared by both, and the schema they maintain (for operators and upgrade checks).
+export { DEFAULT_SCHEMA, SCHEMA_VERSION, ensureSchema, type PostgresConnectionOptions } from './schema';
+// Test-only hooks, typed so tests of embedding applications can use them too; never set in production.
+export type { TestOnlyAppendDelays } from './append';
+export type { TestOnlyCommitDelays } from './postgres-projection-store';

@@ -1,0 +1,133 @@
+import {
+  createEventStore,
+  type CreateEventStoreOptions,
+  type Direction,
+  type EventStore,
+  type EventStoreDriver,
+  type ReadAllFilter,
+  type RecordedEvent,
+  type SealedEvent,
+  type StoreCapabilities,
+  type StreamTip,
+} from '@thidua/eventsourcing';
+import { EventAppender, type TestOnlyAppendDelays } from './append';
+import { EventReader } from './read';
+import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
+import { AppendNotifier } from './subscribe';
+
+/** Options of {@link createPostgresEventStore}. */
+export interface PostgresEventStoreOptions extends PostgresConnectionOptions, CreateEventStoreOptions {
+  /**
+   * Announce appends with NOTIFY and let subscriptions LISTEN (default true),
+   * so live subscribers wake within milliseconds instead of at their poll
+   * interval. While any of its subscriptions runs, the store holds one pool
+   * connection for LISTEN.
+   */
+  notifications?: boolean;
+  /** TEST ONLY: see {@link TestOnlyAppendDelays}. Never set in production. */
+  testOnlyAppendDelays?: TestOnlyAppendDelays;
+}
+
+/**
+ * Dense positions: the log-order counter rolls back with a failed append, so
+ * no position is ever skipped. Concurrent writers: any number of processes
+ * may append at once. Durable: committed means on disk (as the server's
+ * `synchronous_commit` defines it).
+ */
+const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true };
+
+class PostgresEventStoreDriver implements EventStoreDriver {
+  readonly name = 'postgres';
+  readonly capabilities = CAPABILITIES;
+  readonly onAppended?: (listener: () => void) => () => void;
+  private readonly ready: () => Promise<void>;
+  private readonly reader: EventReader;
+  private readonly appender: EventAppender;
+  private readonly notifier: AppendNotifier | null;
+  private closed = false;
+
+  constructor(
+    private readonly connection: PostgresConnection,
+    options: PostgresEventStoreOptions,
+  ) {
+    this.ready = lazySchema(connection);
+    this.reader = new EventReader(connection);
+    const channel = options.notifications === false ? null : appendChannel(connection.schema);
+    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays);
+    this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
+    if (this.notifier) {
+      const notifier = this.notifier;
+      this.onAppended = (listener) => notifier.subscribe(listener);
+    }
+  }
+
+  async append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): Promise<RecordedEvent[]> {
+    await this.open();
+    return this.appender.append(streamId, seal);
+  }
+
+  async readStreamPage(
+    streamId: string,
+    options: { fromRevision: bigint | undefined; maxCount: number; direction: Direction },
+  ): Promise<RecordedEvent[]> {
+    await this.open();
+    const page = await this.reader.readStreamPage(streamId, options);
+    // A read that reached the stream's end has seen its tip: the next append can skip the tip read.
+    const reachedEnd =
+      options.direction === 'forwards' ? page.length < options.maxCount : options.fromRevision === undefined;
+    const tip = options.direction === 'forwards' ? page[page.length - 1] : page[0];
+    if (reachedEnd && tip) this.appender.rememberTip(streamId, { revision: tip.revision, hash: tip.metadata.hash });
+    return page;
+  }
+
+  async readAllPage(options: {
+    fromPosition: bigint | undefined;
+    maxCount: number;
+    filter: ReadAllFilter | undefined;
+  }): Promise<RecordedEvent[]> {
+    await this.open();
+    return this.reader.readAllPage(options);
+  }
+
+  async streamRevision(streamId: string): Promise<bigint | null> {
+    await this.open();
+    return this.reader.streamRevision(streamId);
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    await this.open();
+    return this.reader.headPosition();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.reader.close();
+    await this.notifier?.close();
+    if (this.connection.ownsPool) await this.connection.pool.end();
+  }
+
+  private async open(): Promise<void> {
+    if (this.closed) throw new Error(`PostgreSQL event store (schema ${this.connection.schema}) is closed`);
+    await this.ready();
+  }
+}
+
+/**
+ * An event store in PostgreSQL: atomic multi-event appends, optimistic
+ * concurrency, per-stream hash chains and a gap-free, dense global order that
+ * catch-up readers can follow without ever skipping or repeating an event.
+ * Tables are created or upgraded on first use, in `options.schema`.
+ *
+ * @example
+ * const store = createPostgresEventStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/app', registry });
+ * // or, inside a backend that already has a pool:
+ * const shared = createPostgresEventStore({ pool, schema: 'thidua_tayninh' });
+ */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const connection = openConnection(options);
+  const storeOptions: CreateEventStoreOptions = {};
+  if (options.registry) storeOptions.registry = options.registry;
+  if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
+}

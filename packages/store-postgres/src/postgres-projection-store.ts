@@ -1,0 +1,238 @@
+import {
+  ConcurrencyError,
+  NotFoundError,
+  ValidationError,
+  type CommitBatch,
+  type ProjectionState,
+  type ProjectionStore,
+} from '@thidua/eventsourcing';
+import type { PoolClient, QueryArrayConfig } from 'pg';
+import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
+
+/**
+ * TEST ONLY. Server-side sleeps around one projection commit (`beforeMs`
+ * after `BEGIN`, `holdMs` before `COMMIT`), so a test can kill a process in
+ * the middle of a batch. Never set it in production.
+ */
+export type TestOnlyCommitDelays = () => { beforeMs: number; holdMs: number };
+
+/** Options of {@link createPostgresProjectionStore}. */
+export interface PostgresProjectionStoreOptions extends PostgresConnectionOptions {
+  /** TEST ONLY: see {@link TestOnlyCommitDelays}. Never set in production. */
+  testOnlyCommitDelays?: TestOnlyCommitDelays;
+}
+
+/** Smallest string greater than every string that starts with `prefix`, in code point order (`COLLATE "C"`). */
+function prefixUpperBound(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Skip the surrogate range: it holds no characters PostgreSQL text can store.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return points.join('') + String.fromCodePoint(next);
+    }
+  }
+  return null;
+}
+
+/** Checkpoints are `numeric` (up to 128 bits, for EventStoreDB positions) and arrive as decimal text. */
+function toCheckpoint(value: string | null): bigint | null {
+  return value === null ? null : BigInt(value);
+}
+
+/** Attempts of a commit that failed on a serialization failure or as a deadlock victim. */
+const MAX_TRANSIENT_RETRIES = 20;
+
+/**
+ * A failed commit wrote nothing, so one refused by a REPEATABLE READ or
+ * SERIALIZABLE session default (or chosen as a deadlock victim) is run again;
+ * its checkpoint guard then reports a real conflict as a ConcurrencyError.
+ */
+async function retryTransient<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if ((code !== '40001' && code !== '40P01') || attempt >= MAX_TRANSIENT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** Serialises a document as the in-memory store does (`JSON.stringify`), refusing what is not JSON. */
+function toJson(projection: string, key: string, doc: unknown): string {
+  const json = JSON.stringify(doc);
+  if (json === undefined) {
+    throw new ValidationError(`Projection ${projection}: document ${key} is not a JSON value`, [
+      { path: key, message: 'documents must be JSON values' },
+    ]);
+  }
+  return json;
+}
+
+/**
+ * Projection documents (jsonb) and checkpoints in PostgreSQL. A batch's
+ * documents and its checkpoint are written by one statement, so in one
+ * transaction, with the `expectedCheckpoint` guard inside it: a crash leaves
+ * either the whole batch or none of it.
+ *
+ * @example
+ * const projections = createPostgresProjectionStore({ pool, schema: 'thidua' });
+ * const runner = createProjectionRunner({ eventStore, projectionStore: projections, projection: standings });
+ */
+export function createPostgresProjectionStore(options: PostgresProjectionStoreOptions): ProjectionStore {
+  const connection = openConnection(options);
+  const { pool, q, schema } = connection;
+  const ready = lazySchema(connection);
+  const delays = options.testOnlyCommitDelays;
+  let closed = false;
+  const name = (operation: string) => statementName(schema, operation);
+
+  const query = async <Row extends unknown[]>(config: QueryArrayConfig): Promise<Row[]> => {
+    if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
+    await ready();
+    const result = await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' });
+    return result.rows;
+  };
+
+  const commitQuery = (projection: string, batch: CommitBatch): QueryArrayConfig => {
+    // Serialise everything before touching the database: one bad document and nothing is written.
+    const upserts: string[] = [];
+    const deletes: string[] = [];
+    for (const [key, doc] of batch.changes) {
+      if (doc === null) deletes.push(key);
+      else upserts.push(`${JSON.stringify(key)}:${toJson(projection, key, doc)}`);
+    }
+    return {
+      name: name('commit_projection'),
+      text: `SELECT committed, actual_version, actual_checkpoint FROM ${q}.commit_projection($1, $2, $3, $4, $5::jsonb, $6::text[])`,
+      values: [
+        projection,
+        batch.version,
+        batch.expectedCheckpoint === null ? null : batch.expectedCheckpoint.toString(),
+        batch.checkpoint.toString(),
+        `{${upserts.join(',')}}`,
+        deletes,
+      ],
+      rowMode: 'array',
+    };
+  };
+
+  const commitStretched = async (config: QueryArrayConfig, wait: { beforeMs: number; holdMs: number }) => {
+    if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
+    await ready();
+    const client: PoolClient = await pool.connect();
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_sleep($1)', [wait.beforeMs / 1000]);
+      const result = await client.query<[boolean, number | null, string | null]>({ ...config, types: sqlTypes });
+      await client.query('SELECT pg_sleep($1)', [wait.holdMs / 1000]);
+      await client.query('COMMIT');
+      return result.rows;
+    } catch (error) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(failed ? true : undefined);
+    }
+  };
+
+  return {
+    name: 'postgres',
+
+    async getState(projection): Promise<ProjectionState | null> {
+      const [row] = await query<[number, string | null]>({
+        name: name('projection_state'),
+        text: `SELECT version, checkpoint FROM ${q}.projections WHERE name = $1`,
+        values: [projection],
+        rowMode: 'array',
+      });
+      return row ? { version: row[0], checkpoint: toCheckpoint(row[1]) } : null;
+    },
+
+    async getDocuments(projection, keys) {
+      const found = new Map<string, unknown>();
+      if (keys.length === 0) return found;
+      const rows = await query<[string, unknown]>({
+        name: name('projection_docs'),
+        text: `SELECT key, doc FROM ${q}.projection_documents WHERE projection = $1 AND key = ANY ($2::text[])`,
+        values: [projection, [...keys]],
+        rowMode: 'array',
+      });
+      for (const [key, doc] of rows) found.set(key, doc);
+      return found;
+    },
+
+    async getDocument<T>(projection: string, key: string): Promise<T | undefined> {
+      const [row] = await query<[T]>({
+        name: name('projection_doc'),
+        text: `SELECT doc FROM ${q}.projection_documents WHERE projection = $1 AND key = $2`,
+        values: [projection, key],
+        rowMode: 'array',
+      });
+      return row?.[0];
+    },
+
+    async listDocuments<T>(projection: string, listOptions: { prefix?: string } = {}) {
+      const prefix = listOptions.prefix ?? '';
+      const upper = prefixUpperBound(prefix);
+      // A key range rather than LIKE, so the primary key serves the prefix whatever the plan cache chose.
+      const rows = await query<[string, T]>(
+        upper === null
+          ? {
+              name: name('projection_list'),
+              text: `SELECT key, doc FROM ${q}.projection_documents WHERE projection = $1 AND key >= $2 ORDER BY key`,
+              values: [projection, prefix],
+              rowMode: 'array',
+            }
+          : {
+              name: name('projection_list_range'),
+              text: `SELECT key, doc FROM ${q}.projection_documents WHERE projection = $1 AND key >= $2 AND key < $3 ORDER BY key`,
+              values: [projection, prefix, upper],
+              rowMode: 'array',
+            },
+      );
+      return rows.map(([key, doc]) => ({ key, doc }));
+    },
+
+    async commit(projection, batch) {
+      const config = commitQuery(projection, batch);
+      const [row] = await retryTransient(() =>
+        delays ? commitStretched(config, delays()) : query<[boolean, number | null, string | null]>(config),
+      );
+      if (!row) throw new Error(`commit_projection returned no row for ${projection}`);
+      if (!row[0]) {
+        throw new ConcurrencyError(`projection:${projection}`, batch.expectedCheckpoint ?? 'no_stream', toCheckpoint(row[2]));
+      }
+    },
+
+    async reset(projection, version) {
+      await query({
+        name: name('reset_projection'),
+        text: `SELECT ${q}.reset_projection($1, $2)`,
+        values: [projection, version],
+        rowMode: 'array',
+      });
+    },
+
+    async promote(staging, target) {
+      const [row] = await query<[boolean]>({
+        name: name('promote_projection'),
+        text: `SELECT ${q}.promote_projection($1, $2)`,
+        values: [staging, target],
+        rowMode: 'array',
+      });
+      if (!row?.[0]) throw new NotFoundError(`Nothing staged under ${staging}`, { projection: staging });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (connection.ownsPool) await pool.end();
+    },
+  };
+}
