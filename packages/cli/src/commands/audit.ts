@@ -1,0 +1,230 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ChainVerifier,
+  createInMemoryProjectionStore,
+  isThiduaError,
+  type EventStore,
+  type ProjectionStore,
+} from '@thidua/eventsourcing';
+import { thiduaRegistry } from '@thidua/domain';
+import { createThiduaProjections, getAuditTrail, thiduaProjections, type AuditEntry } from '@thidua/projections';
+import { Option, type Command } from 'commander';
+import { ExitCode, UsageError } from '../exit-codes';
+import type { Finish, GlobalOptions } from '../main';
+import { withStores } from '../open-store';
+import { openDataSink, plural, printData, printInfo, renderTable } from '../output';
+
+/** The first thing found wrong with a log. */
+export interface AuditFinding {
+  /** Where, when it is one event; absent for a projection that replays differently. */
+  event?: { streamId: string; revision: bigint; position: bigint; eventId?: string };
+  problem: string;
+}
+
+/** What `audit verify` checked, and the first problem if any. */
+export interface AuditReport {
+  events: number;
+  streams: number;
+  projections: readonly string[];
+  finding: AuditFinding | null;
+}
+
+/**
+ * Checks a log end to end (DESIGN §5): recomputes every per-stream hash
+ * chain over the raw events, validates every stored payload against the
+ * registry for its schemaVersion, then replays every projection twice into
+ * fresh in-memory projection stores and requires identical documents. Stops
+ * at the first problem.
+ */
+export async function verifyLog(eventStore: EventStore): Promise<AuditReport> {
+  const verifier = new ChainVerifier();
+  const streams = new Set<string>();
+  let events = 0;
+  const names = thiduaProjections.map((projection) => projection.name);
+  const report = (finding: AuditFinding): AuditReport => ({ events, streams: streams.size, projections: names, finding });
+
+  for await (const event of eventStore.readAll({ raw: true })) {
+    const at = { streamId: event.streamId, revision: event.revision, position: event.position, eventId: event.id };
+    const broken = verifier.check(event);
+    if (broken) return report({ event: at, problem: `hash chain broken: ${broken.reason}` });
+    try {
+      thiduaRegistry.read(event);
+    } catch (error) {
+      const reason = isThiduaError(error) && typeof error.details['reason'] === 'string' ? error.details['reason'] : describe(error);
+      return report({ event: at, problem: `payload refused by the registry: ${reason}` });
+    }
+    events += 1;
+    streams.add(event.streamId);
+  }
+
+  const first = await replay(eventStore);
+  if ('finding' in first) return report(first.finding);
+  const second = await replay(eventStore);
+  if ('finding' in second) return report(second.finding);
+  try {
+    for (const name of names) {
+      const difference = await firstDifference(first.store, second.store, name);
+      if (difference !== null) {
+        return report({ problem: `projection ${name} is not deterministic: ${difference} differs between two replays of the same log` });
+      }
+    }
+  } finally {
+    await Promise.all([first.store.close(), second.store.close()]);
+  }
+  return { events, streams: streams.size, projections: names, finding: null };
+}
+
+/** Replays every projection from the start into a fresh in-memory projection store. */
+async function replay(eventStore: EventStore): Promise<{ store: ProjectionStore } | { finding: AuditFinding }> {
+  const store = createInMemoryProjectionStore();
+  try {
+    await createThiduaProjections({ eventStore, projectionStore: store }).catchUp();
+    return { store };
+  } catch (error) {
+    await store.close();
+    if (isThiduaError(error, 'projection_failed') || isThiduaError(error, 'corrupt_log')) {
+      const { streamId, revision, position } = error.details;
+      const event =
+        typeof streamId === 'string' && typeof revision === 'bigint' && typeof position === 'bigint'
+          ? { streamId, revision, position }
+          : undefined;
+      return { finding: { ...(event ? { event } : {}), problem: `replay failed: ${error.message}` } };
+    }
+    throw error;
+  }
+}
+
+async function firstDifference(a: ProjectionStore, b: ProjectionStore, projection: string): Promise<string | null> {
+  const [stateA, stateB] = await Promise.all([a.getState(projection), b.getState(projection)]);
+  if (!isDeepStrictEqual(stateA, stateB)) return 'the checkpoint';
+  const [docsA, docsB] = await Promise.all([a.listDocuments(projection), b.listDocuments(projection)]);
+  const length = Math.max(docsA.length, docsB.length);
+  for (let i = 0; i < length; i += 1) {
+    const docA = docsA[i];
+    const docB = docsB[i];
+    if (docA?.key !== docB?.key) return `document ${docA?.key ?? docB?.key ?? '?'}`;
+    if (!isDeepStrictEqual(docA?.doc, docB?.doc)) return `document ${docA?.key ?? '?'}`;
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `stream@revision (position p, event id)`: how every finding names its event. */
+export function describeFinding(finding: AuditFinding): string {
+  if (!finding.event) return finding.problem;
+  const { streamId, revision, position, eventId } = finding.event;
+  return `event ${streamId}@${revision} (position ${position}${eventId ? `, id ${eventId}` : ''}): ${finding.problem}`;
+}
+
+interface TrailOptions extends GlobalOptions {
+  stream?: string;
+  unit?: string;
+  format: 'table' | 'json';
+  out?: string;
+}
+
+/** The trail as a table: one line per event, who did it, when, under which command. */
+export function renderTrailTable(entries: readonly AuditEntry[]): string {
+  return renderTable(
+    ['Position', 'Recorded at', 'Stream@revision', 'Event', 'Business time', 'Actor', 'Command'],
+    entries.map((entry) => [
+      entry.position,
+      entry.recordedAt,
+      `${entry.streamId}@${entry.revision}`,
+      entry.type,
+      entry.businessAt ?? '',
+      entry.actor ? `${entry.actor.id} (${entry.actor.role}${entry.actor.unitId ? `, ${entry.actor.unitId}` : ''})` : '',
+      entry.commandId ?? '',
+    ]),
+  );
+}
+
+/** `thidua audit verify` and `thidua audit trail`. */
+export function registerAuditCommand(program: Command, finish: Finish): void {
+  const audit = program.command('audit').description('verify the log, or show who did what');
+
+  audit
+    .command('verify')
+    .description('recompute every hash chain, validate every payload, replay every projection twice and compare')
+    .addHelpText(
+      'after',
+      `
+Exit code 0 when the log is sound; 1 with the first bad event named (stream,
+revision, position, what is wrong).
+
+Example:
+  thidua --store sqlite:./thidua.db audit verify`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      finish(await verify(command.optsWithGlobals<GlobalOptions>()));
+    });
+
+  audit
+    .command('trail')
+    .description('the audit trail of one stream or one unit: who did what, when, under which command')
+    .option('--stream <id>', 'a stream id, e.g. bloc-tay-ninh-kinh-te-ky-thuat')
+    .option('--unit <id>', 'a unit id: events about the unit or issued by it')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Give exactly one of --stream and --unit. The audit-trail projection is caught
+up with the log first.
+
+Examples:
+  thidua audit trail --stream bloc-tay-ninh-kinh-te-ky-thuat
+  thidua audit trail --unit so-xay-dung --format json`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      finish(await trail(command.optsWithGlobals<TrailOptions>()));
+    });
+}
+
+async function verify(options: GlobalOptions): Promise<ExitCode> {
+  return withStores(options, async ({ eventStore, description }) => {
+    const report = await verifyLog(eventStore);
+    if (report.finding) {
+      printInfo(`audit verify: ${description} is UNSOUND`);
+      printInfo(`  ${describeFinding(report.finding)}`);
+      printInfo(`  (${report.events} events verified before it)`);
+      return ExitCode.refused;
+    }
+    await printData(
+      [
+        `audit verify: ${description} is sound`,
+        `  ${plural(report.events, 'event')} in ${plural(report.streams, 'stream')}: every hash chain recomputed, every payload valid`,
+        `  projections ${report.projections.join(', ')}: replayed twice, identical documents`,
+        '',
+      ].join('\n'),
+    );
+    return ExitCode.ok;
+  }, { readOnly: true });
+}
+
+async function trail(options: TrailOptions): Promise<ExitCode> {
+  if ((options.stream === undefined) === (options.unit === undefined)) {
+    throw new UsageError('audit trail: give exactly one of --stream <id> and --unit <id>');
+  }
+  return withStores(options, async (stores) => {
+    const projectionStore = await stores.projectionStore();
+    await createThiduaProjections({ eventStore: stores.eventStore, projectionStore }).catchUp();
+    const query = options.stream !== undefined ? { streamId: options.stream } : { unitId: options.unit ?? '' };
+    const entries = await getAuditTrail(projectionStore, query);
+    const sink = openDataSink(options.out);
+    try {
+      await sink.write(options.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderTrailTable(entries));
+      await sink.close();
+    } catch (error) {
+      await sink.discard();
+      throw error;
+    }
+    if (entries.length === 0) {
+      printInfo(`no events for ${options.stream !== undefined ? `stream ${options.stream}` : `unit ${options.unit}`}`);
+    }
+    return ExitCode.ok;
+  }, { readOnly: true });
+}

@@ -1,0 +1,110 @@
+import { createThidua } from '@thidua/domain';
+import { isThiduaError, ValidationError } from '@thidua/eventsourcing';
+import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes';
+import type { Finish, GlobalOptions } from '../main';
+import { withStores } from '../open-store';
+import { describeThiduaError, plural, printData, printInfo } from '../output';
+import { readLines } from '../read-lines';
+
+/** Blank lines and `#` or `//` comments are not commands. */
+const isCommandLine = (text: string): boolean => {
+  const trimmed = text.trim();
+  return trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith('//');
+};
+
+/** What `exec` did with a file. */
+export interface ExecReport {
+  /** Commands accepted this time (each appended its events). */
+  applied: number;
+  /** Commands whose `commandId` had been handled before: nothing was appended for them. */
+  alreadyApplied: number;
+  /** Events appended this time. */
+  events: number;
+  /** The line execution stopped at: a refusal (a thidua error), or an unexpected failure (the store went away). */
+  stoppedAt: { lineNumber: number; error: unknown } | null;
+}
+
+/**
+ * Runs the commands of a file in order, one JSON command a line, and stops at
+ * the first refused one. Commands are idempotent by `commandId`, so running a
+ * file again appends nothing for the lines that were applied before.
+ */
+export async function runCommandFile(
+  path: string,
+  execute: (command: unknown) => Promise<{ duplicate: boolean; events: readonly unknown[] }>,
+): Promise<ExecReport> {
+  const report: ExecReport = { applied: 0, alreadyApplied: 0, events: 0, stoppedAt: null };
+  for await (const { lineNumber, text } of readLines(path)) {
+    if (!isCommandLine(text)) continue;
+    let command: unknown;
+    try {
+      command = JSON.parse(text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report.stoppedAt = {
+        lineNumber,
+        error: new ValidationError(`Invalid command: not JSON (${reason})`, [{ path: '(root)', message: 'not JSON' }]),
+      };
+      return report;
+    }
+    try {
+      const result = await execute(command);
+      if (result.duplicate) report.alreadyApplied += 1;
+      else {
+        report.applied += 1;
+        report.events += result.events.length;
+      }
+    } catch (error) {
+      report.stoppedAt = { lineNumber, error };
+      return report;
+    }
+  }
+  return report;
+}
+
+/** `thidua exec <file>`. */
+export function registerExecCommand(program: Command, finish: Finish): void {
+  program
+    .command('exec')
+    .description('run commands from a file, one JSON command a line; stop at the first refused one')
+    .argument('<file>', 'file of commands: {"command","commandId","actor","data"} per line')
+    .addHelpText(
+      'after',
+      `
+Blank lines and lines starting with # or // are skipped. A refused command is
+reported as "line N: error [code rule] message" and ends the run with exit
+code 1; the commands before it stay applied. Commands are idempotent by
+commandId: running the same file again appends nothing.
+
+Example line:
+  {"command":"EstablishBloc","commandId":"tn-2013-001","actor":{"id":"hdtdkt","role":"council"},"data":{"blocId":"tay-ninh-kinh-te-ky-thuat","name":"Khối Thi đua Kinh tế - Kỹ thuật","authority":"UBND tỉnh Tây Ninh","establishedAt":"2013-01-02T08:00:00+07:00"}}
+
+Example:
+  thidua exec commands.ndjson`,
+    )
+    .action(async (file: string, _options: unknown, command: Command) => {
+      finish(await runExec(file, command.optsWithGlobals<GlobalOptions>()));
+    });
+}
+
+async function runExec(path: string, options: GlobalOptions): Promise<ExitCode> {
+  return withStores(options, async ({ eventStore, description }) => {
+    const thidua = createThidua({ eventStore });
+    const report = await runCommandFile(path, (command) => thidua.execute(command));
+    const done = `${report.applied} applied (${plural(report.events, 'event')} appended), ${report.alreadyApplied} already applied`;
+    if (report.stoppedAt) {
+      const { lineNumber, error } = report.stoppedAt;
+      if (!isThiduaError(error)) {
+        // Not a refusal: main() reports the failure itself; say where it struck.
+        printInfo(`exec stopped at line ${lineNumber} of ${path} by an unexpected failure; before it: ${done}`);
+        throw error;
+      }
+      printInfo(`line ${lineNumber}: ${describeThiduaError(error)}`);
+      printInfo(`exec stopped at line ${lineNumber} of ${path}: nothing appended for it; before it: ${done}`);
+      return ExitCode.refused;
+    }
+    await printData(`exec ${path} into ${description}: ${report.applied + report.alreadyApplied} commands, ${done}\n`);
+    return ExitCode.ok;
+  });
+}

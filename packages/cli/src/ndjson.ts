@@ -1,0 +1,81 @@
+import { issuesFromZod, type RecordedEvent } from '@thidua/eventsourcing';
+import { z } from 'zod';
+
+/**
+ * One event of the interchange format (DESIGN §6), exactly these keys in this
+ * order. `revision` is a decimal string because JSON has no 64-bit integer;
+ * `position` is left out on purpose: it belongs to the store that assigned it.
+ */
+export interface NdjsonEvent {
+  streamId: string;
+  revision: string;
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: Record<string, unknown> & { prevHash: string | null; hash: string };
+  recordedAt: string;
+}
+
+/** The NDJSON line of a raw (as stored, not upcast) event, with its final newline. */
+export function toNdjsonLine(event: RecordedEvent): string {
+  const line: NdjsonEvent = {
+    streamId: event.streamId,
+    revision: event.revision.toString(),
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The envelope of an import line. Strict: an unknown key (a `position`, a
+ * misspelt field) is refused rather than silently dropped, since an audited
+ * log must come back exactly as it left.
+ */
+const envelopeSchema = z.strictObject({
+  streamId: z.string().regex(/^[^\s]{1,200}$/, 'must be 1–200 characters without whitespace'),
+  revision: z.string().regex(/^(0|[1-9][0-9]*)$/, 'must be a decimal string such as "0"'),
+  id: z.string().regex(UUID, 'must be a uuid'),
+  type: z.string().min(1),
+  schemaVersion: z.number().int().positive(),
+  data: z.json(),
+  metadata: z.looseObject({
+    prevHash: z.string().regex(SHA256_HEX, 'must be a SHA-256 hex digest').nullable(),
+    hash: z.string().regex(SHA256_HEX, 'must be a SHA-256 hex digest'),
+  }),
+  recordedAt: z.iso.datetime({ offset: true }),
+});
+
+/** A line that parsed: the event as the kernel's hash chain sees it. */
+export type ParsedLine =
+  | { ok: true; event: NdjsonEvent; revision: bigint }
+  /** `streamId` when the line names one, so later lines of that stream can be judged in its light. */
+  | { ok: false; reason: string; streamId?: string };
+
+/** Parses one NDJSON line into an event envelope, or says what is wrong with it. */
+export function parseNdjsonLine(text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const parsed = envelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error);
+    const reason = `not an event envelope: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+    const streamId = (value as { streamId?: unknown } | null)?.streamId;
+    return typeof streamId === 'string' ? { ok: false, reason, streamId } : { ok: false, reason };
+  }
+  // The original value, not zod's output: zod may rebuild objects, and the hash covers what the file says.
+  const event = value as NdjsonEvent;
+  return { ok: true, event, revision: BigInt(event.revision) };
+}
