@@ -123,7 +123,8 @@ const rankLabel = (row: StandingsRow) => (row.rank === null ? '—' : `${row.ran
 
 function renderTable(standings: YearEndStandings): string {
   const criteria = criterionColumns(standings);
-  const head = ['Hạng', 'Đơn vị', ...criteria, 'Điểm thưởng', 'Điểm trừ', 'Tổng điểm', 'Trạng thái', 'Đề nghị khen thưởng', 'Căn cứ xếp hạng'];
+  // Numbered criterion columns (CT1 = chỉ tiêu 1) keep nine criteria readable on one screen; the note below names them.
+  const head = ['Hạng', 'Đơn vị', ...criteria.map((_id, index) => `CT${index + 1}`), 'Điểm thưởng', 'Điểm trừ', 'Tổng điểm', 'Trạng thái', 'Đề nghị khen thưởng', 'Căn cứ xếp hạng'];
   const rows = standings.rows.map((row) => {
     const cells = [
       `<td class="rank">${rankLabel(row)}</td>`,
@@ -142,7 +143,9 @@ function renderTable(standings: YearEndStandings): string {
   if (standings.rows.some((row) => row.provisional)) {
     notes.push('* Hạng tạm tính theo tổng điểm, chưa có kết quả xếp hạng chính thức.');
   }
-  if (criteria.length > 0) notes.push(`Các cột ${criteria.map(escapeHtml).join(', ')}: điểm từng chỉ tiêu thi đua.`);
+  if (criteria.length > 0) {
+    notes.push(`Điểm từng chỉ tiêu thi đua: ${criteria.map((id, index) => `CT${index + 1} ${escapeHtml(id)}`).join(', ')}.`);
+  }
   return `<div class="table-wrap"><table>
 <thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>

@@ -30,8 +30,10 @@ export function renderStandingsTable(standings: YearEndStandings, options: Rende
   ];
 
   const criteria = criterionColumns(standings);
+  // Criterion ids are long (the Tây Ninh covenant's run to 30 characters): number the columns and list them below.
+  const heads = criteria.map((_id, index) => `C${index + 1}`);
   const table = new Table({
-    head: ['Rank', 'Unit', ...criteria, 'Bonus', 'Deduction', 'Total', 'Status', 'Awards', 'Basis'],
+    head: ['Rank', 'Unit', ...heads, 'Bonus', 'Ded.', 'Total', 'Status', 'Awards', 'Basis'],
     colAligns: ['right', 'left', ...criteria.map(() => 'right' as const), 'right', 'right', 'right', 'left', 'left', 'left'],
     // cli-table3 colours the header and borders by default; plain text survives pipes and log files.
     style: { head: [], border: [], compact: true },
@@ -50,6 +52,7 @@ export function renderStandingsTable(standings: YearEndStandings, options: Rende
     ]);
   }
   lines.push(table.toString());
+  if (criteria.length > 0) lines.push(criteria.map((id, index) => `C${index + 1} ${id}`).join(' · '));
   if (standings.rows.some((row) => row.provisional)) {
     lines.push('* provisional: computed from totals, no ranking assigned yet');
   }
