@@ -1,0 +1,112 @@
+import { Pool } from 'pg';
+import { createServer } from './create-server';
+import { client, type Reply } from './http-client.test-helper';
+import type { ThiduaHttpService } from './http-service';
+import { describePostgres, TEST_DATABASE_URL, testSchema } from './postgres.test-helper';
+import { smallCampaign } from './small-campaign.test-helper';
+
+describePostgres('thidua HTTP service on PostgreSQL', () => {
+  const schema = testSchema('http');
+  const campaign = smallCampaign('race', 10);
+  let service: ThiduaHttpService;
+  let api: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    service = createServer({ connectionString: TEST_DATABASE_URL, schema, readYourWritesTimeoutMs: 10_000 });
+    api = client((await service.listen({ port: 0, host: '127.0.0.1' })).url);
+    for (const command of campaign.commands) {
+      const reply = await api.command(command);
+      expect([command.commandId, reply.status, reply.body.error]).toEqual([command.commandId, 200, undefined]);
+    }
+  });
+
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const score = (commandId: string, unitId: string, criterionId: string, points: number) => ({
+    commandId,
+    data: { pledgeId: campaign.pledgeId(unitId), criterionId, points, assessor: 'verified', scoredAt: '2013-12-15T08:00:00+07:00' },
+  });
+
+  it('loses no concurrent write: each RecordScore is recorded exactly once, or refused with a typed error', async () => {
+    // 10 writers on 10 different pledges, 8 racing on one pledge, and one command re-sent 3 times at once.
+    const calls = [
+      ...campaign.unitIds.map((unitId, i) => score(`race-distinct-${i}`, unitId, 'c1', 5 + i / 4)),
+      ...Array.from({ length: 8 }, (_, i) => score(`race-same-${i}`, 'unit-00', 'c2', 1 + i)),
+      ...Array.from({ length: 3 }, () => score('race-resent', 'unit-01', 'c2', 7.5)),
+    ];
+    const replies = await Promise.all(calls.map((body) => api.named('RecordScore', campaign.chair, body)));
+
+    const accepted = new Map<string, Reply>();
+    replies.forEach((reply, i) => {
+      const { commandId } = calls[i]!;
+      if (reply.status === 409) {
+        // The kernel retried and still lost every race: refused with the typed error, nothing appended.
+        expect(reply.body.error).toMatchObject({ code: 'concurrency', streamId: `pledge-${calls[i]!.data.pledgeId}` });
+        return;
+      }
+      expect([commandId, reply.status]).toEqual([commandId, 200]);
+      expect(reply.body.position).toMatch(/^[0-9]+$/);
+      expect(reply.body.events).toHaveLength(1);
+      if (!accepted.has(commandId)) accepted.set(commandId, reply);
+      else expect(reply.body.events).toEqual(accepted.get(commandId)!.body.events); // a re-send returns the first result
+    });
+    // Writers on different streams never conflict with each other beyond the kernel's retries.
+    for (let i = 0; i < 10; i += 1) expect(accepted.has(`race-distinct-${i}`)).toBe(true);
+
+    // Read-your-writes: wait for the highest position any reply returned, then compare with the log.
+    const highest = [...accepted.values()].map((reply) => BigInt(reply.body.position as string)).reduce((a, b) => (a > b ? a : b));
+    const recorded = new Map<string, string[]>();
+    for (const unitId of campaign.unitIds) {
+      const trail = await api.get(`/streams/pledge-${campaign.pledgeId(unitId)}/audit-trail?waitFor=${highest}`);
+      expect(trail.status).toBe(200);
+      for (const entry of trail.body as { type: string; commandId: string; eventId: string }[]) {
+        if (entry.type !== 'ScoreRecorded') continue;
+        recorded.set(entry.commandId, [...(recorded.get(entry.commandId) ?? []), entry.eventId]);
+      }
+    }
+    // Exactly the accepted commands are in the log, each once, with the event ids their replies named.
+    expect([...recorded.keys()].sort()).toEqual([...accepted.keys()].sort());
+    for (const [commandId, reply] of accepted) expect(recorded.get(commandId)).toEqual([reply.body.events[0].id]);
+
+    const standings = await api.get(`/blocs/${campaign.blocId}/standings/2013?waitFor=${highest}`);
+    expect(standings.status).toBe(200);
+    expect(standings.body.rows).toHaveLength(10);
+    const unit09 = standings.body.rows.find((row: { unitId: string }) => row.unitId === 'unit-09');
+    expect(unit09.criteria).toEqual({ c1: 7.25, c2: 0 });
+  });
+
+  it('keeps its data across a restart on the host pool, which it does not end', async () => {
+    const before = await api.get(`/blocs/${campaign.blocId}/chair-history`);
+    await service.close();
+
+    const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 5 });
+    try {
+      service = createServer({ pool, schema });
+      api = client((await service.listen()).url);
+      // The projections resume from their stored checkpoints: no wait is needed for what was already applied.
+      expect((await api.get(`/blocs/${campaign.blocId}/chair-history`)).body).toEqual(before.body);
+
+      const reply = await api.named('RecordAdjustment', campaign.chair, {
+        commandId: 'restart-bonus',
+        data: { pledgeId: campaign.pledgeId('unit-09'), kind: 'bonus', points: 2, reason: 'Sáng kiến', adjustedAt: '2013-12-20T08:00:00+07:00' },
+      });
+      expect(reply.status).toBe(200);
+      const standings = await api.get(`/blocs/${campaign.blocId}/standings/2013`, { 'x-thidua-wait-for': reply.body.position as string });
+      expect(standings.body.rows.find((row: { unitId: string }) => row.unitId === 'unit-09')).toMatchObject({ bonus: 2, total: 9.25 });
+
+      await service.close();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses to start without exactly one of pool and connectionString', () => {
+    // The cast reaches the runtime check the types already rule out, as a JavaScript caller could.
+    expect(() => createServer({ schema } as unknown as Parameters<typeof createServer>[0])).toThrow(
+      expect.objectContaining({ code: 'validation_failed' }),
+    );
+  });
+});
