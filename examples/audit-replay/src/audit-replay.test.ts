@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { thiduaRegistry } from '@thidua/domain';
-import { createInMemoryEventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { createInMemoryEventStore, toNdjsonLine, type RecordedEvent } from '@thidua/eventsourcing';
 import { BLOC_ID, CHAIR_2013, CHAIR_2014, DEPUTY_2014, REVIEW_AT, runTayNinh2013, VOTED_RANKS } from '@thidua/example-tay-ninh-2013';
 import { auditReplay, type SoundReplay } from './audit-replay';
 import { runAuditReplayCli } from './cli';
-import { toNdjsonLine } from './ndjson';
 
 /** The Tây Ninh 2013 case as an export: in-memory store → raw readAll → NDJSON lines. */
 async function tayNinhExport(): Promise<string[]> {

@@ -2,17 +2,18 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { thiduaRegistry } from '@thidua/domain';
 import {
-  canonicalJson,
   ChainVerifier,
+  parseNdjsonLine,
+  payloadProblem,
+  recordedFromNdjson,
+  type NdjsonEvent,
   CorruptLogError,
   createInMemoryEventStore,
   createInMemoryProjectionStore,
   metadataWithoutHashes,
-  type RecordedEvent,
 } from '@thidua/eventsourcing';
 import { createThiduaProjections, getYearEndStandings, type YearEndStandings } from '@thidua/projections';
 import { businessTimeOf, isWithin, parseAsOf, type AsOfCut } from './business-time';
-import { parseNdjsonLine, type NdjsonEvent } from './ndjson';
 
 /** Options of {@link auditReplay}. */
 export interface AuditReplayOptions {
@@ -111,10 +112,10 @@ export async function auditReplay(options: AuditReplayOptions): Promise<AuditRep
       if (seen !== undefined) return bad(`event id ${event.id} already appears on line ${seen}`, at);
       ids.set(event.id, lineNumber);
 
-      const payloadProblem = payloadProblemOf(event);
-      if (payloadProblem !== null) return bad(payloadProblem, at);
+      const problem = payloadProblem(thiduaRegistry, event.type, event.schemaVersion, event.data);
+      if (problem !== null) return bad(problem, at);
 
-      const recorded = asRecorded(event, revision, lineNumber);
+      const recorded = recordedFromNdjson(event, revision, BigInt(lineNumber));
       const broken = verifier.check(recorded);
       if (broken) return bad(`hash chain of ${event.streamId} broken: ${broken.reason}`, at);
 
@@ -177,31 +178,3 @@ export async function auditReplay(options: AuditReplayOptions): Promise<AuditRep
   }
 }
 
-/** Why the registry refuses a payload, or would read it differently from the file (which would change its hash); null when sound. */
-function payloadProblemOf(event: NdjsonEvent): string | null {
-  let prepared: { data: unknown };
-  try {
-    prepared = thiduaRegistry.prepareForAppend(event.type, event.schemaVersion, event.data);
-  } catch (error) {
-    return `payload refused by the registry: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  if (canonicalJson(prepared.data) !== canonicalJson(event.data)) {
-    return `payload of ${event.type} v${event.schemaVersion} holds members its schema does not keep`;
-  }
-  return null;
-}
-
-/** A line as the chain verifier reads it; its "position" is the line number. */
-function asRecorded(event: NdjsonEvent, revision: bigint, lineNumber: number): RecordedEvent {
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    revision,
-    position: BigInt(lineNumber),
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-  };
-}

@@ -9,6 +9,5 @@ export { auditReplay, type AuditReplayOptions, type AuditReplayResult, type BadL
 // "As of" by business time.
 export { BUSINESS_TIME_FIELD, businessTimeOf, isWithin, parseAsOf, type AsOfCut } from './business-time';
 // The interchange format (DESIGN §6).
-export { parseNdjsonLine, toNdjsonLine, type NdjsonEvent, type ParsedNdjsonLine } from './ndjson';
 // The command line of `main.ts`.
 export { runAuditReplayCli, USAGE, type CliOutput } from './cli';

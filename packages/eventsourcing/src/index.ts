@@ -67,6 +67,15 @@ export {
   type HashedFields,
   type SealedEvent,
 } from './hash-chain';
+// The NDJSON interchange format (export, import, audit).
+export {
+  parseNdjsonLine,
+  payloadProblem,
+  recordedFromNdjson,
+  toNdjsonLine,
+  type NdjsonEvent,
+  type ParsedNdjsonLine,
+} from './interchange';
 // Load → decide → append, idempotent by command id.
 export {
   createCommandHandler,
@@ -80,6 +89,7 @@ export {
 export {
   BatchApplier,
   createProjectionRunner,
+  getProjectionLag,
   replayAsOf,
   waitForCheckpoint,
   type AsOf,
@@ -89,6 +99,9 @@ export {
   type DocumentChanges,
   type Projection,
   type ProjectionDocuments,
+  type ProjectionLag,
+  type ProjectionLagOptions,
+  type ProjectionLagReport,
   type ProjectionProgress,
   type ProjectionRunner,
   type ProjectionRunnerOptions,

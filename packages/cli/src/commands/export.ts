@@ -1,7 +1,7 @@
+import { toNdjsonLine } from '@thidua/eventsourcing';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
-import { toNdjsonLine } from '../ndjson';
 import { withStores } from '../open-store';
 import { openDataSink, plural, printInfo } from '../output';
 

@@ -1,6 +1,8 @@
 import {
-  canonicalJson,
   ChainVerifier,
+  parseNdjsonLine,
+  payloadProblem,
+  recordedFromNdjson,
   CorruptLogError,
   metadataWithoutHashes,
   type EventStore,
@@ -11,7 +13,6 @@ import { thiduaRegistry } from '@thidua/domain';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
-import { parseNdjsonLine, type NdjsonEvent } from '../ndjson';
 import { withStores } from '../open-store';
 import { plural, printData, printInfo } from '../output';
 import { readLines } from '../read-lines';
@@ -123,11 +124,12 @@ export async function planImport(path: string, eventStore: EventStore): Promise<
     if (firstSeen !== undefined) reasons.push(`event id ${event.id} already appears on line ${firstSeen}`);
     else idsInFile.set(event.id, lineNumber);
 
-    reasons.push(...payloadProblems(event));
+    const payload = payloadProblem(thiduaRegistry, event.type, event.schemaVersion, event.data);
+    if (payload !== null) reasons.push(`event ${event.type}: ${payload}`);
 
     const plan = await planFor(event.streamId, revision, reasons);
     if (!plan.broken) {
-      const broken = verifier.check(asRecorded(event, revision, lineNumber));
+      const broken = verifier.check(recordedFromNdjson(event, revision, BigInt(lineNumber)));
       if (broken) {
         reasons.push(`hash chain of ${event.streamId}: ${broken.reason}; later lines of this stream are not chain-checked`);
         plan.broken = true;
@@ -162,35 +164,6 @@ export async function planImport(path: string, eventStore: EventStore): Promise<
 
   badLines.sort((a, b) => a.lineNumber - b.lineNumber);
   return { badLines, newEvents: newIds.size, present, streams };
-}
-
-/** Why the registry refuses a payload, or would store it differently from the file (and so change its hash). */
-function payloadProblems(event: NdjsonEvent): string[] {
-  let prepared: { data: unknown };
-  try {
-    prepared = thiduaRegistry.prepareForAppend(event.type, event.schemaVersion, event.data);
-  } catch (error) {
-    return [error instanceof Error ? error.message : String(error)];
-  }
-  if (canonicalJson(prepared.data) !== canonicalJson(event.data)) {
-    return [`event ${event.type}: the v${event.schemaVersion} schema would store this payload differently (unknown or defaulted members), so its hash would not survive`];
-  }
-  return [];
-}
-
-/** A line as the chain verifier reads it; its "position" is the line number, which is how errors name it. */
-function asRecorded(event: NdjsonEvent, revision: bigint, lineNumber: number): RecordedEvent {
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    revision,
-    position: BigInt(lineNumber),
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-  };
 }
 
 /** What {@link applyImport} appended. */

@@ -1,10 +1,12 @@
-import { issuesFromZod, type RecordedEvent } from '@thidua/eventsourcing';
 import { z } from 'zod';
+import type { RecordedEvent } from '../envelope/envelope';
+import { issuesFromZod } from '../errors/from-zod';
 
 /**
- * One event of the interchange format (DESIGN §6), these keys in this order.
- * `revision` is a decimal string (JSON has no 64-bit integer); the global
- * position is not exported: it belongs to the store that assigned it.
+ * One event of the NDJSON interchange format (DESIGN §6), exactly these keys
+ * in this order. `revision` is a decimal string because JSON has no 64-bit
+ * integer; the global position is left out on purpose: it belongs to the
+ * store that assigned it.
  */
 export interface NdjsonEvent {
   streamId: string;
@@ -17,7 +19,7 @@ export interface NdjsonEvent {
   recordedAt: string;
 }
 
-/** The NDJSON line of a raw event (read with `raw: true`: as stored, not upcast), with its newline. */
+/** The NDJSON line of a raw event (read with `raw: true`: as stored, not upcast), with its final newline. */
 export function toNdjsonLine(event: RecordedEvent): string {
   const line: NdjsonEvent = {
     streamId: event.streamId,
@@ -37,8 +39,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * The envelope of a line, strict: an unknown key (a `position`, a misspelt
- * field) is refused rather than dropped, since an audited log must be read
- * exactly as it was written.
+ * field) is refused rather than dropped, since an audited log must come back
+ * exactly as it left.
  */
 const envelopeSchema = z.strictObject({
   streamId: z.string().regex(/^[^\s]{1,200}$/, 'must be 1–200 characters without whitespace'),
@@ -54,10 +56,15 @@ const envelopeSchema = z.strictObject({
   recordedAt: z.iso.datetime({ offset: true }),
 });
 
-/** A line read: the event, or why it is not one. */
-export type ParsedNdjsonLine = { ok: true; event: NdjsonEvent; revision: bigint } | { ok: false; reason: string };
+/**
+ * A line read: the event, or why it is not one (with the `streamId` when the
+ * line names one, so a reader can stop trusting the rest of that stream).
+ */
+export type ParsedNdjsonLine =
+  | { ok: true; event: NdjsonEvent; revision: bigint }
+  | { ok: false; reason: string; streamId?: string };
 
-/** Parses one line into an event envelope, or says what is wrong with it. */
+/** Parses one NDJSON line into an event envelope, or says what is wrong with it. */
 export function parseNdjsonLine(text: string): ParsedNdjsonLine {
   let value: unknown;
   try {
@@ -68,9 +75,30 @@ export function parseNdjsonLine(text: string): ParsedNdjsonLine {
   const parsed = envelopeSchema.safeParse(value);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error);
-    return { ok: false, reason: `not an event envelope: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` };
+    const reason = `not an event envelope: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+    const streamId = (value as { streamId?: unknown } | null)?.streamId;
+    return typeof streamId === 'string' ? { ok: false, reason, streamId } : { ok: false, reason };
   }
-  // The value as written, not zod's output: the hash covers what the file says, and zod may rebuild objects.
+  // The value as written, not zod's output: zod may rebuild objects, and the hash covers what the file says.
   const event = value as NdjsonEvent;
   return { ok: true, event, revision: BigInt(event.revision) };
+}
+
+/**
+ * A parsed line as a recorded event, for the chain verifier or an in-memory
+ * replay. `position` is the caller's choice: the line number, so that errors
+ * name the line.
+ */
+export function recordedFromNdjson(event: NdjsonEvent, revision: bigint, position: bigint): RecordedEvent {
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision,
+    position,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
 }
