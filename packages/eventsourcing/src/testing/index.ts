@@ -8,3 +8,8 @@ export { deciderSpec, type DeciderThen, type ExpectedRejection } from './decider
 export { expectRejectedWithNothingAppended } from './expect-nothing-appended';
 export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
 export { describeProjectionStoreContract, type ProjectionStoreFactory } from './projection-store-contract';
+export {
+  describeProjectionLeasesContract,
+  type ProjectionLeasesFactory,
+  type ProjectionLeasesFixture,
+} from './projection-leases-contract';
