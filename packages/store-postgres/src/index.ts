@@ -1,16 +1,23 @@
 /**
  * @packageDocumentation
  * PostgreSQL adapters for thidua: the event store (gap-free, dense global
- * order; per-stream hash chains) and the projection store (documents and
- * checkpoint committed together). Both create or upgrade their schema on
- * first use and accept either a connection string or the host's `pg.Pool`.
+ * order; per-stream hash chains), the projection store (documents and
+ * checkpoint committed together) and projection leases (one replica runs
+ * each projection). All create or upgrade their schema on first use and
+ * accept either a connection string or the host's `pg.Pool`.
  */
 
 // The event store and its options.
 export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 // The projection store and its options.
 export { createPostgresProjectionStore, type PostgresProjectionStoreOptions } from './postgres-projection-store';
-// Connection options shared by both, and the schema they maintain (for operators and upgrade checks).
+// Leases, so that replicas sharing the database run each projection in one of them at a time.
+export {
+  createPostgresProjectionLeases,
+  type PostgresProjectionLeases,
+  type PostgresProjectionLeasesOptions,
+} from './postgres-projection-leases';
+// Connection options shared by all three, and the schema they maintain (for operators and upgrade checks).
 export { DEFAULT_SCHEMA, SCHEMA_VERSION, ensureSchema, type PostgresConnectionOptions } from './schema';
 // Test-only hooks, typed so tests of embedding applications can use them too; never set in production.
 export type { TestOnlyAppendDelays } from './append';

@@ -7,6 +7,7 @@ import {
   type ProjectionStore,
 } from '@thidua/eventsourcing';
 import type { PoolClient, QueryArrayConfig } from 'pg';
+import { retryTransient } from './retry-transient';
 import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
 
 /**
@@ -39,26 +40,6 @@ function prefixUpperBound(prefix: string): string | null {
 /** Checkpoints are `numeric` (up to 128 bits, for EventStoreDB positions) and arrive as decimal text. */
 function toCheckpoint(value: string | null): bigint | null {
   return value === null ? null : BigInt(value);
-}
-
-/** Attempts of a commit that failed on a serialization failure or as a deadlock victim. */
-const MAX_TRANSIENT_RETRIES = 20;
-
-/**
- * A failed commit wrote nothing, so one refused by a REPEATABLE READ or
- * SERIALIZABLE session default (or chosen as a deadlock victim) is run again;
- * its checkpoint guard then reports a real conflict as a ConcurrencyError.
- */
-async function retryTransient<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if ((code !== '40001' && code !== '40P01') || attempt >= MAX_TRANSIENT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-    }
-  }
 }
 
 /** Serialises a document as the in-memory store does (`JSON.stringify`), refusing what is not JSON. */

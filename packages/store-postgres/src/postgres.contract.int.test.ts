@@ -1,8 +1,9 @@
-import { describeEventStoreContract, describeProjectionStoreContract } from '@thidua/eventsourcing/testing';
+import { describeEventStoreContract, describeProjectionLeasesContract, describeProjectionStoreContract } from '@thidua/eventsourcing/testing';
 import { describePostgres, postgresFactories } from './__fixtures__/postgres-test-env';
 
 describePostgres('postgres', () => {
   const factories = postgresFactories('contract');
   describeEventStoreContract('postgres', factories.eventStore, { densePositions: true, concurrentWriters: true, durable: true });
   describeProjectionStoreContract('postgres', factories.projectionStore);
+  describeProjectionLeasesContract('postgres', factories.leases);
 });

@@ -22,7 +22,7 @@ export interface PostgresConnectionOptions {
 export const DEFAULT_SCHEMA = 'thidua';
 
 /** The schema version this code writes; a database at a higher version is refused. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** First key of the two-key advisory lock that serialises migrations ("th" in ASCII). */
@@ -339,6 +339,23 @@ const MIGRATIONS: readonly Migration[] = [
         RETURN true;
       END
       $fn$;
+    `,
+  },
+  {
+    version: 3,
+    description: 'projection leases: one holder per projection, expiring on the database clock',
+    sql: (q) => `
+      -- One row per projection that was ever leased. Times are the server's
+      -- (clock_timestamp()), so the clocks of the replicas never matter.
+      -- acquired_at: when the current owner took it (kept across renewals);
+      -- renewed_at: its last renewal; expires_at: when anyone may take it.
+      CREATE TABLE ${q}.projection_leases (
+        projection text COLLATE "C" PRIMARY KEY,
+        owner text NOT NULL,
+        acquired_at timestamptz NOT NULL,
+        renewed_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
     `,
   },
 ];

@@ -2,8 +2,8 @@ import type { RecordedEvent } from '../envelope/envelope';
 import { createInMemoryEventStore } from '../in-memory/in-memory-event-store';
 import { createInMemoryProjectionLeases } from '../in-memory/in-memory-projection-leases';
 import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection-store';
-import type { Projection } from './projection';
-import { createProjectionRunner } from './projection-runner';
+import type { Projection, ProjectionStore } from './projection';
+import { createProjectionRunner, waitForCheckpoint } from './projection-runner';
 
 /** Counts every applied event per stream, and records positions so a double application shows. */
 const counting: Projection<{ positions: string[] }> = {
@@ -93,5 +93,42 @@ describe('projection runner with leases', () => {
     const { done } = runner.start();
     await runner.stop();
     await expect(done).resolves.toBeUndefined();
+  });
+
+  it('restarts a live runner from the swapped-in checkpoint when a rebuild on it promotes documents behind its own', async () => {
+    const events = createInMemoryEventStore();
+    const documents = createInMemoryProjectionStore();
+    const tick = (i: number) => events.appendToStream(`s-${i % 3}`, [{ type: 'Tick', data: { i } }]);
+    for (let i = 0; i < 6; i += 1) await tick(i);
+    // An append lands after the rebuild read its last page, and the live runner applies it just before the swap.
+    let raced = false;
+    const racing: ProjectionStore = Object.create(documents) as ProjectionStore;
+    racing.promote = async (staging, target) => {
+      if (!raced) {
+        raced = true;
+        await tick(6);
+        await waitForCheckpoint(documents, 'counting', 7n);
+      }
+      await documents.promote(staging, target);
+    };
+    const lost: string[] = [];
+    const runner = createProjectionRunner({ eventStore: events, projectionStore: racing, projection: counting, onLeaseLost: () => lost.push('restart') });
+    runner.start();
+    try {
+      await runner.waitForPosition(6n);
+      await runner.rebuild();
+      expect(raced).toBe(true);
+      // The swap took the checkpoint back to 6; the live runner must not sit on its own 7 until the next append comes.
+      await runner.waitForPosition(7n);
+    } finally {
+      await runner.stop();
+    }
+    expect(lost).toEqual(['restart']);
+    const all: RecordedEvent[] = [];
+    for await (const e of events.readAll()) all.push(e);
+    for (const stream of ['s-0', 's-1', 's-2']) {
+      const expected = all.filter((e) => e.streamId === stream).map((e) => e.position.toString());
+      expect((await documents.getDocument<{ positions: string[] }>('counting', stream))?.positions).toEqual(expected);
+    }
   });
 });

@@ -107,6 +107,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const lease = options.lease;
   const ttlMs = lease?.ttlMs ?? 10_000;
   let wakeWaiter: (() => void) | null = null;
+  /** While the live loop runs: makes it start again from the stored state (see `rebuild`). */
+  let restartLive: (() => void) | null = null;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(finish, ms);
@@ -162,6 +164,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       lost = true;
       void subscription?.stop();
     };
+    restartLive = loseLease;
     try {
       if (lease) {
         renewal = setInterval(() => {
@@ -199,9 +202,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       return 'stopped';
     } catch (error) {
       subscription = null;
-      if (error instanceof ConcurrencyError && lease) return 'lost';
+      if (error instanceof ConcurrencyError && (lease || lost)) return 'lost';
       throw error;
     } finally {
+      restartLive = null;
       if (renewal) clearInterval(renewal);
     }
   }
@@ -217,6 +221,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         await projectionStore.reset(staging, projection.version);
         const progress = await catchUpFrom(null, staging);
         await projectionStore.promote(staging, projection.name);
+        // The swap moved the checkpoint under this runner's own live loop, if it runs (backwards, when the
+        // loop applied events appended after the rebuild's last page): start it again from the promoted
+        // state now, rather than leave those events unapplied until the next append trips the guard.
+        restartLive?.();
         return progress;
       } finally {
         await release?.();

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type { EventRegistry } from '@thidua/eventsourcing';
 import { Pool } from 'pg';
 import { createPostgresEventStore } from '../postgres-event-store';
+import { createPostgresProjectionLeases, type PostgresProjectionLeases } from '../postgres-projection-leases';
 import { createPostgresProjectionStore } from '../postgres-projection-store';
 
 /** The test server: 127.0.0.1:5432, user postgres, database test (override with THIDUA_TEST_DATABASE_URL). */
@@ -77,5 +78,20 @@ export function postgresFactories(label: string) {
     eventStore: async (options: { registry?: EventRegistry }) =>
       createPostgresEventStore({ connectionString: TEST_DATABASE_URL, schema: schemas.next(), ...options }),
     projectionStore: async () => createPostgresProjectionStore({ connectionString: TEST_DATABASE_URL, schema: schemas.next() }),
+    /** Lease handles on one fresh schema, each with its own pool, as separate replicas would hold them. */
+    leases: async () => {
+      const schema = schemas.next();
+      const opened: PostgresProjectionLeases[] = [];
+      return {
+        async open() {
+          const leases = createPostgresProjectionLeases({ connectionString: TEST_DATABASE_URL, schema });
+          opened.push(leases);
+          return leases;
+        },
+        close: async () => {
+          await Promise.all(opened.map((leases) => leases.close()));
+        },
+      };
+    },
   };
 }
