@@ -20,6 +20,7 @@ export {
   CorruptLogError,
   TimeoutError,
   ProjectionFailedError,
+  ProjectionOutdatedError,
   issuesFromZod,
   parseOrThrow,
   type ErrorCode,

@@ -115,3 +115,19 @@ export class ProjectionFailedError extends ThiduaError {
     this.name = 'ProjectionFailedError';
   }
 }
+
+/**
+ * The projection store holds documents built by a newer version of this
+ * projection: this process runs older code (a rolling deploy) and must not
+ * overwrite them.
+ */
+export class ProjectionOutdatedError extends ThiduaError {
+  constructor(projection: string, version: number, storedVersion: number) {
+    super(
+      'projection_outdated',
+      `Projection ${projection} v${version} is older than the stored v${storedVersion}: this process runs outdated code`,
+      { projection, version, storedVersion },
+    );
+    this.name = 'ProjectionOutdatedError';
+  }
+}

@@ -8,6 +8,7 @@ export {
   CorruptLogError,
   TimeoutError,
   ProjectionFailedError,
+  ProjectionOutdatedError,
   type ValidationIssue,
 } from './errors';
 export { issuesFromZod, parseOrThrow } from './from-zod';

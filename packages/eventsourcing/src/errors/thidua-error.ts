@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'concurrency'
   | 'corrupt_log'
   | 'timeout'
-  | 'projection_failed';
+  | 'projection_failed'
+  | 'projection_outdated';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 

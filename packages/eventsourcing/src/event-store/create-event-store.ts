@@ -14,6 +14,7 @@ import type {
 } from './event-store';
 import type { EventStoreDriver } from './event-store-driver';
 import { checkExpectedRevision, type ExpectedRevision } from './expected-revision';
+import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
 
 export interface CreateEventStoreOptions {
@@ -22,6 +23,16 @@ export interface CreateEventStoreOptions {
   /** Page size of the async iterables returned by `readStream`/`readAll`. */
   pageSize?: number;
 }
+
+/**
+ * Internal (not exported from the package): a driver sets this property to
+ * `true` when every event it returns was appended through its wrapper, with
+ * the payload object that wrapper validated, deep-frozen since (so nobody
+ * can have changed it). Only the in-memory driver can promise that.
+ */
+export const KEEPS_VALIDATED_PAYLOADS = Symbol('thidua.keepsValidatedPayloads');
+
+type DriverWithHints = EventStoreDriver & { [KEEPS_VALIDATED_PAYLOADS]?: boolean };
 
 const STREAM_ID = /^[^\s]{1,200}$/;
 /** Tries when the driver's optimistic tip read raced another writer under `'any'`/`'stream_exists'`. */
@@ -35,8 +46,19 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
   const registry = options.registry;
   const pageSize = options.pageSize ?? 1_000;
 
-  const parse = (event: RecordedEvent, raw: boolean | undefined): RecordedEvent =>
-    raw || !registry ? event : registry.read(event);
+  /*
+   * A driver that keeps the payloads this wrapper validated, frozen (the
+   * in-memory one), needs no second parse on read for events at their
+   * type's current version: parsing them again was the largest cost of an
+   * in-memory read. Older versions still go through the upcasters.
+   */
+  const keepsValidated = registry !== undefined && (driver as DriverWithHints)[KEEPS_VALIDATED_PAYLOADS] === true;
+
+  const parse = (event: RecordedEvent, raw: boolean | undefined): RecordedEvent => {
+    if (raw || !registry) return event;
+    if (keepsValidated && event.schemaVersion === registry.currentVersion(event.type)) return event;
+    return registry.read(event);
+  };
 
   async function appendToStream(
     streamId: string,
@@ -53,8 +75,7 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
       throw new ValidationError('Nothing to append', [{ path: 'events', message: 'must hold at least one event' }]);
     }
     const prepared = events.map((event, index) => prepare(event, index));
-    const ids = new Set(prepared.map((e) => e.id));
-    if (ids.size !== prepared.length) {
+    if (prepared.length > 1 && new Set(prepared.map((e) => e.id)).size !== prepared.length) {
       throw new ValidationError('Duplicate event ids in one append', [{ path: 'events', message: 'event ids must be unique' }]);
     }
 
@@ -109,20 +130,25 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     return { nextExpectedRevision: last.revision, position: last.position, events: existing, alreadyAppended: true };
   }
 
-  async function* readStream(streamId: string, readOptions: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+  function readStream(streamId: string, readOptions: ReadStreamOptions = {}): AsyncIterableIterator<RecordedEvent> {
     const direction = readOptions.direction ?? 'forwards';
     let remaining = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
     let from = readOptions.fromRevision;
-    while (remaining > 0) {
+    let more = true;
+    const nextPage = async (): Promise<RecordedEvent[] | null> => {
+      if (!more || remaining <= 0) return null;
       const maxCount = Math.min(pageSize, remaining);
       const page = await driver.readStreamPage(streamId, { fromRevision: from, maxCount, direction });
-      for (const event of page) yield parse(event, readOptions.raw);
       remaining -= page.length;
       const last = page[page.length - 1];
-      if (page.length < maxCount || !last) return;
-      from = direction === 'forwards' ? last.revision + 1n : last.revision - 1n;
-      if (from < 0n) return;
-    }
+      if (page.length < maxCount || !last) more = false;
+      else {
+        from = direction === 'forwards' ? last.revision + 1n : last.revision - 1n;
+        if (from < 0n) more = false;
+      }
+      return page;
+    };
+    return new PagedEvents(nextPage, (event) => parse(event, readOptions.raw));
   }
 
   async function readAllPage(readOptions: ReadAllOptions & { maxCount: number }): Promise<RecordedEvent[]> {
@@ -131,21 +157,24 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
       maxCount: readOptions.maxCount,
       filter: readOptions.filter,
     });
-    return readOptions.raw || !registry ? page : page.map((e) => registry.read(e));
+    return readOptions.raw || !registry ? page : page.map((e) => parse(e, false));
   }
 
-  async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+  function readAll(readOptions: ReadAllOptions = {}): AsyncIterableIterator<RecordedEvent> {
     let remaining = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
     let from = readOptions.fromPosition;
-    while (remaining > 0) {
+    let more = true;
+    const nextPage = async (): Promise<RecordedEvent[] | null> => {
+      if (!more || remaining <= 0) return null;
       const maxCount = Math.min(pageSize, remaining);
       const page = await driver.readAllPage({ fromPosition: from, maxCount, filter: readOptions.filter });
-      for (const event of page) yield parse(event, readOptions.raw);
       remaining -= page.length;
       const last = page[page.length - 1];
-      if (page.length < maxCount || !last) return;
-      from = last.position + 1n;
-    }
+      if (page.length < maxCount || !last) more = false;
+      else from = last.position + 1n;
+      return page;
+    };
+    return new PagedEvents(nextPage, (event) => parse(event, readOptions.raw));
   }
 
   function subscribeToAll(subscribeOptions: SubscribeOptions): Subscription {

@@ -68,3 +68,35 @@ describe('hash chain', () => {
     expect((await verifyChains(relinked)).firstBreak).toMatchObject({ streamId: 'b', revision: 0n, reason: expect.stringContaining('prevHash') });
   });
 });
+
+describe('hash stability', () => {
+  // Pinned with the original (pre-optimisation) canonicalJson/computeEventHash: stored chains must keep verifying.
+  it('hashes an event to the same bytes as every earlier version did', () => {
+    const fields = {
+      streamId: 'pledge-tn-2013.so-tt-tt',
+      revision: 12n,
+      type: 'ScoreRecorded',
+      schemaVersion: 1,
+      data: {
+        pledgeId: 'tn-2013.so-tt-tt',
+        criterionId: 'tc-1',
+        points: 8.25,
+        assessor: 'cross',
+        note: 'Tây Ninh "đạt" \\ \n\u2028😀',
+        skipped: undefined,
+        list: [1, undefined, { b: 2, a: null }],
+        zero: -0,
+      },
+      metadata: {
+        commandId: 'c-1',
+        actor: { id: 'hđtđkt', role: 'council' },
+        correlationId: 'c-1',
+        prevHash: 'x',
+        hash: 'y',
+        extra: { z: true, a: [false] },
+      },
+    };
+    expect(computeEventHash('ab'.repeat(32), fields)).toBe('e5814eba1bd6f08b834fe66582988f37e6bab740c6b155f2588b6836c4fc82ab');
+    expect(computeEventHash(null, fields)).toBe('a8141d952a64dd36b86f52bd5c0ab9221b27fa009581a7106da513ae1404564e');
+  });
+});

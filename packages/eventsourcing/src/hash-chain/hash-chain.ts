@@ -1,6 +1,7 @@
+import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { EventMetadata, RecordedEvent } from '../envelope/envelope';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, canonicalJsonWithoutHashes } from './canonical-json';
 
 /** The fields an event hash covers (DESIGN §5). Position, id and recordedAt are store-assigned and not covered. */
 export interface HashedFields {
@@ -24,19 +25,48 @@ export function metadataWithoutHashes(metadata: Record<string, unknown>): Record
  * a decimal string, since JSON has no bigint.
  */
 export function computeEventHash(prevHash: string | null, fields: HashedFields): string {
-  const body = canonicalJson({
-    streamId: fields.streamId,
-    revision: fields.revision.toString(),
-    type: fields.type,
-    schemaVersion: fields.schemaVersion,
-    data: fields.data,
-    metadata: metadataWithoutHashes(fields.metadata),
-  });
-  return createHash('sha256')
-    .update(prevHash ?? '')
-    .update('\n')
-    .update(body)
-    .digest('hex');
+  return sha256Hex(`${prevHash ?? ''}\n${hashedBody(fields)}`);
+}
+
+/**
+ * `canonicalJson` of the covered fields, written out in their sorted key
+ * order (data, metadata, revision, schemaVersion, streamId, type) instead of
+ * building and sorting a wrapper object for every event. Anything unusual (a
+ * missing member, which canonical JSON would drop, or metadata that is not a
+ * plain object) takes the general path so the bytes stay the same.
+ */
+function hashedBody(fields: HashedFields): string {
+  const { streamId, revision, type, schemaVersion, data, metadata } = fields;
+  const regular =
+    data !== undefined &&
+    type !== undefined &&
+    schemaVersion !== undefined &&
+    streamId !== undefined &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata);
+  if (!regular) {
+    return canonicalJson({
+      streamId,
+      revision: revision.toString(),
+      type,
+      schemaVersion,
+      data,
+      metadata: metadataWithoutHashes(metadata),
+    });
+  }
+  return (
+    `{"data":${canonicalJson(data)},"metadata":${canonicalJsonWithoutHashes(metadata)},` +
+    `"revision":${JSON.stringify(revision.toString())},"schemaVersion":${canonicalJson(schemaVersion)},` +
+    `"streamId":${canonicalJson(streamId)},"type":${canonicalJson(type)}}`
+  );
+}
+
+/** One-shot `crypto.hash` (Node ≥ 20.12) skips the Hash object; older Node 20 releases fall back to `createHash`. */
+const oneShotHash = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+function sha256Hex(input: string): string {
+  return oneShotHash ? oneShotHash('sha256', input, 'hex') : createHash('sha256').update(input).digest('hex');
 }
 
 /** An event ready to be written: revision assigned, hashes computed. */
@@ -68,13 +98,16 @@ export function sealEvents(
       data: event.data,
       metadata,
     });
+    // `metadata` is our own copy (metadataWithoutHashes): extend it rather than copy it again.
+    metadata.prevHash = prevHash;
+    metadata.hash = hash;
     const sealed: SealedEvent = {
       id: event.id,
       revision,
       type: event.type,
       schemaVersion: event.schemaVersion,
       data: event.data,
-      metadata: { ...metadata, prevHash, hash },
+      metadata: metadata as EventMetadata,
     };
     prevHash = hash;
     return sealed;

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore } from '../event-store/event-store';
 import type { EventStoreDriver } from '../event-store/event-store-driver';
-import { createEventStore, type CreateEventStoreOptions } from '../event-store/create-event-store';
+import { createEventStore, KEEPS_VALIDATED_PAYLOADS, type CreateEventStoreOptions } from '../event-store/create-event-store';
 import { matchesFilter } from '../event-store/filter';
 
 export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
@@ -17,10 +17,15 @@ export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
 class InMemoryDriver implements EventStoreDriver {
   readonly name = 'memory';
   readonly capabilities = { densePositions: true, concurrentWriters: false, durable: false };
+  /** Payloads are the wrapper's validated ones, deep-frozen by `frozenCopy`: reads skip the registry's second parse. */
+  readonly [KEEPS_VALIDATED_PAYLOADS] = true;
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  /** The last clock reading and its ISO text (see recordedAtNow). */
+  private lastMs = Number.NaN;
+  private lastIso = '';
 
   constructor(private readonly clock: () => Date) {}
 
@@ -30,7 +35,7 @@ class InMemoryDriver implements EventStoreDriver {
     const last = stream?.[stream.length - 1];
     // seal runs synchronously between the tip read and the push: JS gives us the atomicity.
     const sealed = seal({ revision: last?.revision ?? null, hash: last?.metadata.hash ?? null });
-    const recordedAt = this.clock().toISOString();
+    const recordedAt = this.recordedAtNow();
     const recorded = sealed.map(
       (event, index): RecordedEvent => ({
         id: event.id,
@@ -39,8 +44,8 @@ class InMemoryDriver implements EventStoreDriver {
         position: BigInt(this.log.length + index + 1),
         type: event.type,
         schemaVersion: event.schemaVersion,
-        data: deepFreeze(structuredClone(event.data)),
-        metadata: deepFreeze(structuredClone(event.metadata)),
+        data: frozenCopy(event.data),
+        metadata: frozenCopy(event.metadata),
         recordedAt,
       }),
     );
@@ -50,7 +55,7 @@ class InMemoryDriver implements EventStoreDriver {
       this.log.push(event);
       target.push(event);
     }
-    queueMicrotask(() => this.listeners.forEach((listener) => listener()));
+    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
     return recorded.map(copy);
   }
 
@@ -74,10 +79,16 @@ class InMemoryDriver implements EventStoreDriver {
     this.assertOpen();
     const start = Math.max(0, Number(options.fromPosition ?? 1n) - 1);
     if (!options.filter) return this.log.slice(start, start + options.maxCount).map(copy);
+    const { streamPrefixes, eventTypes } = options.filter;
+    // A projection's catch-up reads every page through a type filter: look types up in a Set, not an array.
+    const types = eventTypes && eventTypes.length > 0 ? new Set(eventTypes) : null;
+    const prefixes = streamPrefixes && streamPrefixes.length > 0 ? streamPrefixes : null;
     const page: RecordedEvent[] = [];
     for (let i = start; i < this.log.length && page.length < options.maxCount; i += 1) {
       const event = this.log[i]!;
-      if (matchesFilter(event, options.filter)) page.push(copy(event));
+      if (types && !types.has(event.type)) continue;
+      if (prefixes && !matchesFilter(event, { streamPrefixes: prefixes })) continue;
+      page.push(copy(event));
     }
     return page;
   }
@@ -104,6 +115,50 @@ class InMemoryDriver implements EventStoreDriver {
   private assertOpen(): void {
     if (this.closed) throw new Error('In-memory event store is closed');
   }
+
+  /** The clock as ISO text; formatting costs more than the rest of a small append, so it is done once per millisecond. */
+  private recordedAtNow(): string {
+    const now = this.clock();
+    const ms = now.getTime();
+    if (ms !== this.lastMs) {
+      this.lastIso = now.toISOString();
+      this.lastMs = ms;
+    }
+    return this.lastIso;
+  }
+}
+
+/**
+ * A deep, frozen copy of a payload, with `structuredClone` semantics. Event
+ * payloads are plain JSON trees, which this copies and freezes in one pass;
+ * `structuredClone` (several times slower per event) only takes what is not
+ * plain (Date, Map, class instances…) and throws, as before, on what cannot
+ * be cloned.
+ */
+function frozenCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === Array.prototype && Array.isArray(value)) {
+    const copy: unknown[] = [];
+    for (let i = 0; i < value.length; i += 1) {
+      if (i in value) copy.push(frozenCopy(value[i] as unknown));
+      else copy.length = i + 1; // keep holes, as structuredClone does
+    }
+    return Object.freeze(copy) as T;
+  }
+  if (prototype === Object.prototype || prototype === null) {
+    const source = value as Record<string, unknown>;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(source)) {
+      // An own "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: frozenCopy(source[key]), enumerable: true });
+      else copy[key] = frozenCopy(source[key]);
+    }
+    return Object.freeze(copy) as T;
+  }
+  return deepFreeze(structuredClone(value));
 }
 
 function deepFreeze<T>(value: T): T {
@@ -120,7 +175,18 @@ function deepFreeze<T>(value: T): T {
  * and frozen, so sharing them on read is safe and cheap.
  */
 function copy(event: RecordedEvent): RecordedEvent {
-  return { ...event };
+  // Field by field rather than `{ ...event }`: the spread was a third of a 10 000-event stream read.
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
 }
 
 /**

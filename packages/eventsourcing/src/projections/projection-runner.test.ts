@@ -132,3 +132,108 @@ describe('projection runner with leases', () => {
     }
   });
 });
+
+describe('projection runner across versions and failures', () => {
+  const seeded = async () => {
+    const events = createInMemoryEventStore();
+    for (let i = 0; i < 6; i += 1) await events.appendToStream(`s-${i % 2}`, [{ type: 'Tick', data: { i } }]);
+    return events;
+  };
+  const versioned = (version: number): Projection<{ positions: string[] }> => ({ ...counting, version });
+
+  it('rebuilds an older version blue/green: readers keep the old documents until the swap', async () => {
+    const events = await seeded();
+    const documents = createInMemoryProjectionStore();
+    await createProjectionRunner({ eventStore: events, projectionStore: documents, projection: versioned(1) }).catchUp();
+    const before = await documents.listDocuments('counting');
+    const seen: Promise<unknown>[] = [];
+    await createProjectionRunner({
+      eventStore: events,
+      projectionStore: documents,
+      projection: versioned(2),
+      batchSize: 1,
+      onProgress: () => seen.push(documents.listDocuments('counting')),
+    }).catchUp();
+    expect(seen.length).toBeGreaterThan(2);
+    for (const docs of await Promise.all(seen)) expect(docs).toEqual(before);
+    expect(await documents.getState('counting')).toEqual({ version: 2, checkpoint: 6n });
+  });
+
+  it('refuses to run older code over documents of a newer version; a leased replica stands by instead', async () => {
+    const events = await seeded();
+    const documents = createInMemoryProjectionStore();
+    await createProjectionRunner({ eventStore: events, projectionStore: documents, projection: versioned(3) }).catchUp();
+    const stored = await documents.listDocuments('counting');
+    await expect(createProjectionRunner({ eventStore: events, projectionStore: documents, projection: versioned(2) }).catchUp()).rejects.toMatchObject({
+      code: 'projection_outdated',
+      storedVersion: 3,
+    });
+    const errors: unknown[] = [];
+    const old = createProjectionRunner({
+      eventStore: events,
+      projectionStore: documents,
+      projection: versioned(2),
+      lease: { leases: createInMemoryProjectionLeases(), owner: 'old', ttlMs: 60, retryMs: 5 },
+      onError: (error) => errors.push(error),
+    });
+    const { done } = old.start();
+    await waitUntil(async () => errors.length >= 2);
+    await old.stop();
+    await expect(done).resolves.toBeUndefined();
+    expect(errors[0]).toMatchObject({ code: 'projection_outdated' });
+    expect(await documents.listDocuments('counting')).toEqual(stored);
+  });
+
+  it('keeps a leased runner alive through lease store outages', async () => {
+    const events = await seeded();
+    const documents = createInMemoryProjectionStore();
+    const real = createInMemoryProjectionLeases();
+    let failures = 3;
+    const flaky = {
+      ...real,
+      tryAcquire: async (projection: string, owner: string, ttlMs: number) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('connection refused');
+        }
+        return real.tryAcquire(projection, owner, ttlMs);
+      },
+    };
+    const errors: unknown[] = [];
+    const runner = createProjectionRunner({
+      eventStore: events,
+      projectionStore: documents,
+      projection: counting,
+      lease: { leases: flaky, owner: 'a', ttlMs: 60, retryMs: 5 },
+      onError: (error) => errors.push(error),
+    });
+    const { done } = runner.start();
+    await runner.waitForPosition(6n);
+    await runner.stop();
+    await expect(done).resolves.toBeUndefined();
+    expect(errors).toHaveLength(3);
+  });
+
+  it('catches up again from the other process’s checkpoint when one moves it underneath', async () => {
+    const events = await seeded();
+    const documents = createInMemoryProjectionStore();
+    let raced = false;
+    const racing = {
+      ...documents,
+      commit: async (name: string, batch: Parameters<typeof documents.commit>[1]) => {
+        if (!raced) {
+          raced = true;
+          // Another process commits the first batch before us.
+          await documents.commit(name, batch);
+        }
+        return documents.commit(name, batch);
+      },
+    };
+    await createProjectionRunner({ eventStore: events, projectionStore: racing, projection: counting, batchSize: 2 }).catchUp();
+    const all: RecordedEvent[] = [];
+    for await (const e of events.readAll()) all.push(e);
+    expect((await documents.getDocument<{ positions: string[] }>('counting', 's-0'))?.positions).toEqual(
+      all.filter((e) => e.streamId === 's-0').map((e) => e.position.toString()),
+    );
+  });
+});

@@ -1,9 +1,12 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore, Subscription } from '../event-store/event-store';
-import { ConcurrencyError, TimeoutError } from '../errors/errors';
+import { ConcurrencyError, ProjectionFailedError, ProjectionOutdatedError, TimeoutError } from '../errors/errors';
 import { BatchApplier } from './batch-applier';
 import type { Projection, ProjectionStore } from './projection';
 import type { ProjectionLeases } from './projection-leases';
+
+/** Times `catchUp()` starts again when another process moved the checkpoint under it. */
+const MAX_CATCH_UP_RACES = 5;
 
 export interface ProjectionProgress {
   projection: string;
@@ -38,6 +41,12 @@ export interface ProjectionRunnerOptions {
   };
   /** Called when a leased runner loses its lease (or another runner moved the checkpoint) and stands by. */
   onLeaseLost?(): void;
+  /**
+   * Called when a leased runner meets an error it outlives (the lease or
+   * projection store unreachable, or documents of a newer projection version)
+   * and stands by to try again. Without a lease such errors end `start()`.
+   */
+  onError?(error: unknown): void;
 }
 
 export interface ProjectionRunner {
@@ -69,11 +78,32 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let running: Promise<void> | null = null;
   let stopRequested = false;
 
+  /**
+   * The checkpoint to resume from. A projection seen for the first time
+   * starts empty. One stored by an older `version` is rebuilt blue/green
+   * (readers keep the old documents until the new ones are whole and swapped
+   * in); one stored by a newer version is refused, so an old replica in a
+   * rolling deploy never overwrites what a newer one built.
+   */
   async function prepare(): Promise<bigint | null> {
     const state = await projectionStore.getState(projection.name);
     if (state && state.version === projection.version) return state.checkpoint;
-    await projectionStore.reset(projection.name, projection.version);
-    return null;
+    if (!state) {
+      await projectionStore.reset(projection.name, projection.version);
+      return null;
+    }
+    if (state.version > projection.version) throw new ProjectionOutdatedError(projection.name, projection.version, state.version);
+    await buildAndPromote();
+    return (await projectionStore.getState(projection.name))?.checkpoint ?? null;
+  }
+
+  /** Replays the whole log into `<name>~rebuild` and swaps it in atomically. */
+  async function buildAndPromote(): Promise<ProjectionProgress> {
+    const staging = `${projection.name}~rebuild`;
+    await projectionStore.reset(staging, projection.version);
+    const progress = await catchUpFrom(null, staging);
+    await projectionStore.promote(staging, projection.name);
+    return progress;
   }
 
   async function catchUpFrom(checkpoint: bigint | null, documents = projection.name): Promise<ProjectionProgress> {
@@ -141,13 +171,34 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   /** Follows the log until stopped; with a lease, only while holding it, standing by otherwise. */
   async function runLoop(): Promise<void> {
+    const standBy = () => pause(lease?.retryMs ?? ttlMs / 3);
     try {
       while (!stopRequested) {
-        if (lease && !(await lease.leases.tryAcquire(projection.name, lease.owner, ttlMs))) {
-          await pause(lease.retryMs ?? ttlMs / 3);
+        if (lease) {
+          let held = false;
+          try {
+            held = await lease.leases.tryAcquire(projection.name, lease.owner, ttlMs);
+          } catch (error) {
+            // The lease store is unreachable (a database restart): report it and keep trying, as a replica should.
+            options.onError?.(error);
+          }
+          if (!held) {
+            await standBy();
+            continue;
+          }
+        }
+        let outcome: 'stopped' | 'lost';
+        try {
+          outcome = await followLive();
+        } catch (error) {
+          // A projection bug stops the runner: retrying would fail on the same event forever.
+          if (!lease || error instanceof ProjectionFailedError) throw error;
+          // Leased replicas outlive outages and rolling deploys: give the lease up, stand by, try again.
+          options.onError?.(error);
+          await lease.leases.release(projection.name, lease.owner).catch(() => undefined);
+          await standBy();
           continue;
         }
-        const outcome = await followLive();
         if (outcome === 'stopped') return;
         // 'lost': another runner moved the checkpoint or took the lease; stand by and try again.
         options.onLeaseLost?.();
@@ -212,15 +263,22 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   return {
     projection,
-    catchUp: async () => catchUpFrom(await prepare()),
+    catchUp: async () => {
+      // Another process may move the checkpoint under us (a leased runner beside the CLI): start again from
+      // its checkpoint; the commit guard already kept us from applying anything twice.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await catchUpFrom(await prepare());
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt >= MAX_CATCH_UP_RACES) throw error;
+        }
+      }
+    },
     rebuild: async () => {
       // Blue/green: build beside the live documents, then swap in one step.
-      const staging = `${projection.name}~rebuild`;
       const release = lease ? await holdLease() : null;
       try {
-        await projectionStore.reset(staging, projection.version);
-        const progress = await catchUpFrom(null, staging);
-        await projectionStore.promote(staging, projection.name);
+        const progress = await buildAndPromote();
         // The swap moved the checkpoint under this runner's own live loop, if it runs (backwards, when the
         // loop applied events appended after the rebuild's last page): start it again from the promoted
         // state now, rather than leave those events unapplied until the next append trips the guard.
