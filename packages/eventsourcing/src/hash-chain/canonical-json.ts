@@ -36,7 +36,10 @@ function valueJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError(`Cannot hash non-finite number ${value}`);
       return JSON.stringify(value);
     case 'object':
-      return Array.isArray(value) ? arrayJson(value) : objectJson(value as Record<string, unknown>, false);
+      if (Array.isArray(value)) return arrayJson(value);
+      // A Date (or anything with toJSON) is stored as JSON.stringify writes it: hash that form, or the chain breaks on read.
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return valueJson((value as { toJSON(): unknown }).toJSON());
+      return objectJson(value as Record<string, unknown>, false);
     default:
       throw new TypeError(`Cannot hash a value of type ${typeof value}`);
   }

@@ -15,6 +15,12 @@ describe('canonical JSON', () => {
     expect(canonicalJson('Tây Ninh')).toBe('"Tây Ninh"');
   });
 
+  it('hashes values with toJSON (a Date) as JSON stores them, so chains verify after a round trip', () => {
+    const at = new Date('2014-02-13T08:00:00.000Z');
+    expect(canonicalJson({ at })).toBe('{"at":"2014-02-13T08:00:00.000Z"}');
+    expect(canonicalJson({ at })).toBe(canonicalJson(JSON.parse(JSON.stringify({ at }))));
+  });
+
   it('refuses what JSON cannot carry', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
