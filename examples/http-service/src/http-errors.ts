@@ -44,6 +44,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   timeout: 504,
   corrupt_log: 500,
   projection_failed: 500,
+  // This replica runs older projection code than the stored read models: another replica serves them.
+  projection_outdated: 503,
 };
 
 /** A response for an error: status, extra headers, and the JSON body `{ error: { code, message, … } }`. */
