@@ -1,3 +1,4 @@
+import { pledgeTotal } from '../scoring';
 import { deciderSpec } from '@thidua/eventsourcing/testing';
 import type { CampaignEvent } from '../campaign/campaign.events';
 import {
@@ -201,6 +202,21 @@ describe('pledge decider', () => {
     it.each([['another unit', memberActor(CT)], ['the chair', chair], ['an auditor', auditor]])('forbids %s', (_who, actor) => {
       spec.given(signed).when(withdraw(actor), during(scoring)).thenThrows('forbidden');
     });
+  });
+
+  it('evolve keeps only the latest score of each criterion and level, so totals are unchanged and the state stays bounded', () => {
+    let state = pledgeDecider.initialState();
+    const events = [...signed];
+    for (let i = 0; i < 500; i += 1) events.push(scoreRecorded(NN, 'c1', (i % 10) + 0.25, 'self'));
+    events.push(scoreRecorded(NN, 'c2', 7, 'cross'), scoreRecorded(NN, 'c1', 6, 'cross'), scoreRecorded(NN, 'c2', 5.5, 'cross'));
+    for (const event of events) state = pledgeDecider.evolve(state, event);
+    if (!state.signed) throw new Error('not signed');
+    expect(state.scores.map((s) => [s.criterionId, s.assessor, s.points])).toEqual([
+      ['c1', 'self', 9.25],
+      ['c1', 'cross', 6],
+      ['c2', 'cross', 5.5],
+    ]);
+    expect(pledgeTotal({ criterionIds: ['c1', 'c2'], bonusCap: 0, scores: state.scores, adjustments: [] }).total).toBe(11.5);
   });
 
   it('evolve keeps scores and adjustments in stream order and the status with its reason', () => {

@@ -226,9 +226,15 @@ export function evolvePledge(state: PledgeState, event: PledgeEvent): PledgeStat
   return produce(state, (draft) => {
     if (!draft.signed) return;
     switch (event.type) {
-      case 'ScoreRecorded':
-        draft.scores.push({ criterionId: event.data.criterionId, points: event.data.points, assessor: event.data.assessor, scoredAt: event.data.scoredAt });
+      case 'ScoreRecorded': {
+        // Only the latest score of a criterion at an assessor level can ever be effective, so that is all the
+        // state keeps (at most criteria × 3 entries, latest last): a long pledge folds in linear time.
+        const { criterionId, assessor } = event.data;
+        const earlier = draft.scores.findIndex((score) => score.criterionId === criterionId && score.assessor === assessor);
+        if (earlier >= 0) draft.scores.splice(earlier, 1);
+        draft.scores.push({ criterionId, points: event.data.points, assessor, scoredAt: event.data.scoredAt });
         return;
+      }
       case 'AdjustmentRecorded':
         draft.adjustments.push({ kind: event.data.kind, points: event.data.points, reason: event.data.reason, adjustedAt: event.data.adjustedAt });
         return;

@@ -5,7 +5,7 @@ import type { Target } from './pledge.events';
 /** Whether the pledge still counts: only `active` pledges are scored, ranked and awarded. */
 export type PledgeStatus = 'active' | 'withdrawn' | 'disqualified';
 
-/** A score as kept in the state, in stream order. */
+/** A score as kept in the state: the latest of its criterion and assessor level, in stream order of those latest scores. */
 export interface PledgeScore {
   criterionId: string;
   points: number;
