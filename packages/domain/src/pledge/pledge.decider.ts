@@ -223,18 +223,19 @@ export function evolvePledge(state: PledgeState, event: PledgeEvent): PledgeStat
       adjustments: [],
     };
   }
+  if (event.type === 'ScoreRecorded') {
+    if (!state.signed) return state;
+    // Scores are most of a pledge's events, so this path avoids immer's per-call cost (a plain copy of a
+    // small array). Only the latest score of a criterion at an assessor level can ever be effective, so that
+    // is all the state keeps (at most criteria × 3 entries, latest last): a long pledge folds in linear time.
+    const { criterionId, assessor, points, scoredAt } = event.data;
+    const scores = state.scores.filter((score) => score.criterionId !== criterionId || score.assessor !== assessor);
+    scores.push({ criterionId, points, assessor, scoredAt });
+    return { ...state, scores };
+  }
   return produce(state, (draft) => {
     if (!draft.signed) return;
     switch (event.type) {
-      case 'ScoreRecorded': {
-        // Only the latest score of a criterion at an assessor level can ever be effective, so that is all the
-        // state keeps (at most criteria × 3 entries, latest last): a long pledge folds in linear time.
-        const { criterionId, assessor } = event.data;
-        const earlier = draft.scores.findIndex((score) => score.criterionId === criterionId && score.assessor === assessor);
-        if (earlier >= 0) draft.scores.splice(earlier, 1);
-        draft.scores.push({ criterionId, points: event.data.points, assessor, scoredAt: event.data.scoredAt });
-        return;
-      }
       case 'AdjustmentRecorded':
         draft.adjustments.push({ kind: event.data.kind, points: event.data.points, reason: event.data.reason, adjustedAt: event.data.adjustedAt });
         return;
