@@ -157,7 +157,9 @@ export function renderTable(report: BenchReport): string {
     `thidua bench${report.quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.node}, ` +
       `load ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  lines.push(`median of ${report.runs} runs after ${report.warmup} warm-up, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`);
+  lines.push(
+    `median of ${report.runs} runs after warm-up (≥ ${report.warmup} run${report.warmup === 1 ? '' : 's'}), seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`,
+  );
   for (const store of STORE_ORDER) {
     const rows = report.results.filter((r) => r.store === store);
     if (rows.length === 0) continue;
