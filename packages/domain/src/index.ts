@@ -41,6 +41,7 @@ export {
   effectiveScores,
   effectiveScoresInHundredths,
   pledgeTotal,
+  withLatestScore,
   MAX_POINTS,
   ASSESSORS,
   type Assessor,

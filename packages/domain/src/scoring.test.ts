@@ -1,4 +1,4 @@
-import { addPoints, effectiveScores, fromHundredths, hasAtMostTwoDecimals, pledgeTotal, toHundredths, type ScoreLike } from './scoring';
+import { addPoints, effectiveScores, fromHundredths, hasAtMostTwoDecimals, pledgeTotal, toHundredths, withLatestScore, type ScoreLike } from './scoring';
 
 describe('scoring', () => {
   describe('hundredths', () => {
@@ -84,5 +84,22 @@ describe('scoring', () => {
     it('counts bonuses below the cap in full', () => {
       expect(pledgeTotal({ criterionIds, bonusCap: 5, scores: [], adjustments: [{ kind: 'bonus', points: 0.7 }] }).total).toBe(0.7);
     });
+  });
+});
+
+describe('withLatestScore', () => {
+  it('keeps only the latest score of a criterion and level, latest last, without changing its input', () => {
+    const scores = [
+      { criterionId: 'c1', points: 5, assessor: 'self' as const },
+      { criterionId: 'c1', points: 6, assessor: 'cross' as const },
+    ];
+    const next = withLatestScore(scores, { criterionId: 'c1', points: 7, assessor: 'self' });
+    expect(next).toEqual([
+      { criterionId: 'c1', points: 6, assessor: 'cross' },
+      { criterionId: 'c1', points: 7, assessor: 'self' },
+    ]);
+    expect(scores).toHaveLength(2);
+    expect(scores[0]!.points).toBe(5);
+    expect(pledgeTotal({ criterionIds: ['c1'], bonusCap: 0, scores: next, adjustments: [] }).total).toBe(6);
   });
 });

@@ -26,6 +26,19 @@ export interface ScoreLike {
   assessor: Assessor;
 }
 
+/**
+ * `scores` with `score` recorded: only the latest score of a criterion at an
+ * assessor level can ever be effective, so an earlier one of the same
+ * criterion and level is dropped and the new one goes last. Keeps any list of
+ * scores at most criteria × 3 long, so folding a pledge stays linear.
+ * Returns a new array; `scores` is not changed.
+ */
+export function withLatestScore<S extends ScoreLike>(scores: readonly S[], score: S): S[] {
+  const kept = scores.filter((earlier) => earlier.criterionId !== score.criterionId || earlier.assessor !== score.assessor);
+  kept.push(score);
+  return kept;
+}
+
 /** A bonus or deduction as recorded in a pledge stream. */
 export interface AdjustmentLike {
   kind: 'bonus' | 'deduction';

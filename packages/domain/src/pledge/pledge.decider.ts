@@ -11,7 +11,7 @@ import type { CampaignState, LaunchedCampaign } from '../campaign/campaign.state
 import { unhandledEvent } from '../exhaustive';
 import { assertCouncilOrChair, assertCouncilOrOwnUnit, chairForYear } from '../roles';
 import { RULES } from '../rules';
-import { toHundredths } from '../scoring';
+import { toHundredths, withLatestScore } from '../scoring';
 import { parsePledgeId, pledgeIdOf } from '../streams';
 import type { PledgeCommand } from './pledge.commands';
 import type { PledgeEvent } from './pledge.events';
@@ -229,9 +229,7 @@ export function evolvePledge(state: PledgeState, event: PledgeEvent): PledgeStat
     // small array). Only the latest score of a criterion at an assessor level can ever be effective, so that
     // is all the state keeps (at most criteria × 3 entries, latest last): a long pledge folds in linear time.
     const { criterionId, assessor, points, scoredAt } = event.data;
-    const scores = state.scores.filter((score) => score.criterionId !== criterionId || score.assessor !== assessor);
-    scores.push({ criterionId, points, assessor, scoredAt });
-    return { ...state, scores };
+    return { ...state, scores: withLatestScore(state.scores, { criterionId, points, assessor, scoredAt }) };
   }
   return produce(state, (draft) => {
     if (!draft.signed) return;

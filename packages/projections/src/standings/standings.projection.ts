@@ -1,4 +1,4 @@
-import { startsNewRanking } from '@thidua/domain';
+import { startsNewRanking, withLatestScore } from '@thidua/domain';
 import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
 import { own, put } from '../records';
 import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
@@ -157,7 +157,8 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): v
     }
     case 'ScoreRecorded':
       updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.scores.push({ criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
+        // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
+        pledge.scores = withLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
       });
       return;
     case 'AdjustmentRecorded':
@@ -191,7 +192,8 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): v
  */
 export const standingsProjection: Projection<StandingsDoc> = {
   name: STANDINGS_PROJECTION,
-  version: 1,
+  // v2: pledges keep only the latest score of each criterion and level.
+  version: 2,
   handles: HANDLES,
   keys,
   apply,

@@ -78,7 +78,7 @@ export interface StandingsPledgeDoc {
   pledgeId: string;
   unitId: string;
   status: PledgeStatus;
-  /** Every ScoreRecorded, in stream order. */
+  /** The latest ScoreRecorded of each criterion and assessor level, latest last (all a total can use). */
   scores: { criterionId: string; points: number; assessor: Assessor }[];
   /** Every AdjustmentRecorded, in stream order. */
   adjustments: { kind: 'bonus' | 'deduction'; points: number }[];
