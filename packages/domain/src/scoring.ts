@@ -31,12 +31,28 @@ export interface ScoreLike {
  * assessor level can ever be effective, so an earlier one of the same
  * criterion and level is dropped and the new one goes last. Keeps any list of
  * scores at most criteria × 3 long, so folding a pledge stays linear.
- * Returns a new array; `scores` is not changed.
+ * `scores` holds at most one score per criterion and level, as every list
+ * built by this function does. Returns a new array; `scores` is not changed.
  */
 export function withLatestScore<S extends ScoreLike>(scores: readonly S[], score: S): S[] {
-  const kept = scores.filter((earlier) => earlier.criterionId !== score.criterionId || earlier.assessor !== score.assessor);
-  kept.push(score);
-  return kept;
+  // Runs once per ScoreRecorded in every fold and projection: plain loops into a presized array, no callback per entry.
+  const count = scores.length;
+  let found = 0;
+  while (found < count) {
+    const earlier = scores[found] as S;
+    if (earlier.criterionId === score.criterionId && earlier.assessor === score.assessor) break;
+    found++;
+  }
+  if (found === count) {
+    const next = scores.slice();
+    next.push(score);
+    return next;
+  }
+  const next = new Array<S>(count);
+  for (let index = 0; index < found; index++) next[index] = scores[index] as S;
+  for (let index = found + 1; index < count; index++) next[index - 1] = scores[index] as S;
+  next[count - 1] = score;
+  return next;
 }
 
 /** A bonus or deduction as recorded in a pledge stream. */

@@ -228,8 +228,23 @@ export function evolvePledge(state: PledgeState, event: PledgeEvent): PledgeStat
     // Scores are most of a pledge's events, so this path avoids immer's per-call cost (a plain copy of a
     // small array). Only the latest score of a criterion at an assessor level can ever be effective, so that
     // is all the state keeps (at most criteria × 3 entries, latest last): a long pledge folds in linear time.
+    // The state is written out field by field: V8 copies a literal of a known shape far faster than a spread.
     const { criterionId, assessor, points, scoredAt } = event.data;
-    return { ...state, scores: withLatestScore(state.scores, { criterionId, points, assessor, scoredAt }) };
+    return {
+      signed: true,
+      pledgeId: state.pledgeId,
+      campaignId: state.campaignId,
+      blocId: state.blocId,
+      unitId: state.unitId,
+      signedBy: state.signedBy,
+      targets: state.targets,
+      signedAt: state.signedAt,
+      status: state.status,
+      statusReason: state.statusReason,
+      statusAt: state.statusAt,
+      scores: withLatestScore(state.scores, { criterionId, points, assessor, scoredAt }),
+      adjustments: state.adjustments,
+    };
   }
   return produce(state, (draft) => {
     if (!draft.signed) return;

@@ -2,10 +2,19 @@ import type { RecordedEvent } from '../envelope/envelope';
 import { ProjectionFailedError } from '../errors/errors';
 import type { Projection, ProjectionDocuments, ProjectionStore } from './projection';
 
+/** Documents an applier keeps cached across commits before it lets them go (bounds a long catch-up's memory). */
+const MAX_CACHED_DOCUMENTS = 10_000;
+
 /**
  * Applies events to an overlay of documents loaded from a projection store.
  * Nothing reaches the store until `commit`; on a failed event the overlay is
  * thrown away whole, so a batch is all-or-nothing.
+ *
+ * After a commit the overlay stays as a cache for the next batches: the
+ * documents are what was just written, and the commit guard (the expected
+ * checkpoint) fails any later commit if someone else wrote in between, so a
+ * stale cache can never be written. Reloading and re-parsing the same
+ * documents for every page was most of a rebuild's cost.
  */
 export class BatchApplier {
   private readonly overlay = new Map<string, unknown | null>();
@@ -38,6 +47,24 @@ export class BatchApplier {
       if (!this.handles.has(event.type)) continue;
       for (const key of this.projection.keys(event)) if (!this.overlay.has(key)) missing.add(key);
     }
+    await this.load(missing);
+  }
+
+  /** Prefetches and applies a page of events, asking the projection for each event's keys once. */
+  async applyPage(events: readonly RecordedEvent[]): Promise<void> {
+    const keysOf: (readonly string[] | null)[] = new Array<readonly string[] | null>(events.length);
+    const missing = new Set<string>();
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index] as RecordedEvent;
+      const keys = this.handles.has(event.type) ? this.projection.keys(event) : null;
+      keysOf[index] = keys;
+      if (keys) for (const key of keys) if (!this.overlay.has(key)) missing.add(key);
+    }
+    await this.load(missing);
+    for (let index = 0; index < events.length; index++) this.applyWithKeys(events[index] as RecordedEvent, keysOf[index] ?? null);
+  }
+
+  private async load(missing: ReadonlySet<string>): Promise<void> {
     if (missing.size === 0) return;
     const loaded = await this.projectionStore.getDocuments(this.documents, [...missing]);
     for (const key of missing) this.overlay.set(key, loaded.get(key) ?? null);
@@ -70,8 +97,12 @@ export class BatchApplier {
 
   /** Applies one event (already prefetched). Events of types the projection does not handle only move the position. */
   apply(event: RecordedEvent): void {
-    if (this.handles.has(event.type)) {
-      this.allowed = this.projection.keys(event);
+    this.applyWithKeys(event, this.handles.has(event.type) ? this.projection.keys(event) : null);
+  }
+
+  private applyWithKeys(event: RecordedEvent, keys: readonly string[] | null): void {
+    if (keys !== null) {
+      this.allowed = keys;
       this.current = event;
       try {
         this.projection.apply(event, this.view);
@@ -90,7 +121,11 @@ export class BatchApplier {
     if (this.lastPosition === null || position > this.lastPosition) this.lastPosition = position;
   }
 
-  /** Writes documents and checkpoint atomically; returns the new checkpoint, or null when there was nothing to write. */
+  /**
+   * Writes documents and checkpoint atomically; returns the new checkpoint, or
+   * null when there was nothing to write. After it the applier starts a new
+   * batch (`size` 0) over the same, still cached, documents.
+   */
   async commit(version: number, expectedCheckpoint: bigint | null): Promise<bigint | null> {
     if (this.lastPosition === null || this.lastPosition === expectedCheckpoint) return null;
     const changes = new Map<string, unknown | null>();
@@ -101,6 +136,9 @@ export class BatchApplier {
       checkpoint: this.lastPosition,
       changes,
     });
+    this.changed.clear();
+    this.applied = 0;
+    if (this.overlay.size > MAX_CACHED_DOCUMENTS) this.overlay.clear();
     return this.lastPosition;
   }
 

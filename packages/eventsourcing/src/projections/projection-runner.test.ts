@@ -214,6 +214,30 @@ describe('projection runner across versions and failures', () => {
     expect(errors).toHaveLength(3);
   });
 
+  it('commits every batch when catching up, and every stagingBatchSize events into staging while rebuilding', async () => {
+    const events = createInMemoryEventStore();
+    for (let i = 0; i < 13; i += 1) await events.appendToStream(`s-${i % 3}`, [{ type: 'Tick', data: { i } }]);
+    const documents = createInMemoryProjectionStore();
+    const commits: string[] = [];
+    const recording: ProjectionStore = {
+      ...documents,
+      commit: (name, batch) => {
+        commits.push(`${name}@${batch.checkpoint}`);
+        return documents.commit(name, batch);
+      },
+    };
+    const runner = createProjectionRunner({ eventStore: events, projectionStore: recording, projection: counting, batchSize: 2, stagingBatchSize: 6 });
+    await runner.catchUp();
+    expect(commits).toEqual(['counting@2', 'counting@4', 'counting@6', 'counting@8', 'counting@10', 'counting@12', 'counting@13']);
+    const caughtUp = await documents.listDocuments('counting');
+
+    commits.length = 0;
+    await runner.rebuild();
+    expect(commits).toEqual(['counting~rebuild@6', 'counting~rebuild@12', 'counting~rebuild@13']);
+    // The documents cached across the staging commits were written whole: the rebuild equals the catch-up.
+    expect(await documents.listDocuments('counting')).toEqual(caughtUp);
+  });
+
   it('catches up again from the other process’s checkpoint when one moves it underneath', async () => {
     const events = await seeded();
     const documents = createInMemoryProjectionStore();

@@ -22,8 +22,15 @@ export interface ProjectionRunnerOptions {
   eventStore: EventStore;
   projectionStore: ProjectionStore;
   projection: Projection;
-  /** Events per committed batch. */
+  /** Events per page read, and per committed batch while catching up or following the log (default 1000). */
   batchSize?: number;
+  /**
+   * Events per committed batch while rebuilding into staging documents
+   * (default 25 × `batchSize`). A stopped rebuild starts its staging over, so
+   * these commits only keep the rebuild's writes in bounded steps; fewer of
+   * them make a rebuild faster when every page touches the same documents.
+   */
+  stagingBatchSize?: number;
   onProgress?(progress: ProjectionProgress): void;
   /**
    * Run only while holding this projection's lease (several processes, one
@@ -74,6 +81,7 @@ export interface ProjectionRunner {
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { eventStore, projectionStore, projection } = options;
   const batchSize = options.batchSize ?? 1_000;
+  const stagingBatchSize = Math.max(batchSize, options.stagingBatchSize ?? batchSize * 25);
   let subscription: Subscription | null = null;
   let running: Promise<void> | null = null;
   let stopRequested = false;
@@ -113,17 +121,21 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const filter = { eventTypes: projection.handles };
     const report = () => options.onProgress?.({ projection: projection.name, processed, checkpoint: current, head });
     report();
+    const eventsPerCommit = documents === projection.name ? batchSize : stagingBatchSize;
+    // One applier for the whole run: the documents it committed stay cached for the next pages.
+    const applier = new BatchApplier(projection, projectionStore, documents);
     for (;;) {
-      const from: bigint | undefined = current === null ? undefined : current + 1n;
+      const read = applier.position ?? checkpoint;
+      const from: bigint | undefined = read === null ? undefined : read + 1n;
       const page = await eventStore.readAllPage({ fromPosition: from, maxCount: batchSize, filter });
-      const applier = new BatchApplier(projection, projectionStore, documents);
-      await applier.prefetch(page);
-      for (const event of page) applier.apply(event);
+      await applier.applyPage(page);
       const short = page.length < batchSize;
       // A short page means every matching event up to the head is applied: move past the filtered-out ones too.
       if (short && head !== null) applier.advanceTo(head);
-      const committed = await applier.commit(projection.version, current);
-      if (committed !== null) current = committed;
+      if (short || applier.size >= eventsPerCommit) {
+        const committed = await applier.commit(projection.version, current);
+        if (committed !== null) current = committed;
+      }
       processed += page.length;
       report();
       if (short) return { projection: projection.name, processed, checkpoint: current, head };
@@ -229,11 +241,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       const caught = await catchUpFrom(await prepare());
       let checkpoint = caught.checkpoint;
-      let applier = new BatchApplier(projection, projectionStore);
+      const applier = new BatchApplier(projection, projectionStore);
       const flush = async () => {
         const committed = await applier.commit(projection.version, checkpoint);
         if (committed !== null) checkpoint = committed;
-        applier = new BatchApplier(projection, projectionStore);
       };
       if (stopRequested || lost) return lost ? 'lost' : 'stopped';
       subscription = eventStore.subscribeToAll({

@@ -61,6 +61,11 @@ export interface ProjectionStore {
   getDocument<T = unknown>(projection: string, key: string): Promise<T | undefined>;
   /** Documents whose key starts with `prefix`, ordered by key. */
   listDocuments<T = unknown>(projection: string, options?: { prefix?: string }): Promise<{ key: string; doc: T }[]>;
+  /**
+   * Writes the batch; keeps no reference to its documents (they are
+   * serialised before it resolves), so the runner may go on changing them in
+   * later batches.
+   */
   commit(projection: string, batch: CommitBatch): Promise<void>;
   /** Removes every document and the checkpoint, and records `version`: the start of a rebuild. */
   reset(projection: string, version: number): Promise<void>;

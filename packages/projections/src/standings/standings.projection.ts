@@ -55,48 +55,62 @@ function keys(event: RecordedEvent): string[] {
   }
 }
 
-function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): void {
-  const e = asThiduaEvent(event);
-  // A key's prefix fixes its document's kind, so the casts below only restate what the key says.
-  const bloc = (blocId: string) => required(docs.get(standingsBlocKey(blocId)) as StandingsBlocDoc | undefined, `Bloc ${blocId}`);
-  const campaign = (campaignId: string) =>
-    required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
-  const saveBloc = (doc: StandingsBlocDoc) => docs.set(standingsBlocKey(doc.blocId), doc);
-  const saveCampaign = (doc: StandingsCampaignDoc) => docs.set(standingsCampaignKey(doc.campaignId), doc);
-  const updatePledge = (pledgeId: string, change: (pledge: StandingsPledgeDoc) => void) => {
-    const { campaignId, unitId } = pledgeParts(pledgeId);
-    const doc = campaign(campaignId);
-    change(required(own(doc.pledges, unitId), `Pledge ${pledgeId}`));
-    saveCampaign(doc);
-  };
+type Docs = ProjectionDocuments<StandingsDoc>;
 
+// Helpers are module functions rather than closures made per event: apply runs for every event of a rebuild.
+// A key's prefix fixes its document's kind, so the casts below only restate what the key says.
+function blocDoc(docs: Docs, blocId: string): StandingsBlocDoc {
+  return required(docs.get(standingsBlocKey(blocId)) as StandingsBlocDoc | undefined, `Bloc ${blocId}`);
+}
+
+function campaignDoc(docs: Docs, campaignId: string): StandingsCampaignDoc {
+  return required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
+}
+
+function saveBloc(docs: Docs, doc: StandingsBlocDoc): void {
+  docs.set(standingsBlocKey(doc.blocId), doc);
+}
+
+function saveCampaign(docs: Docs, doc: StandingsCampaignDoc): void {
+  docs.set(standingsCampaignKey(doc.campaignId), doc);
+}
+
+/** The campaign document holding a pledge, and the pledge in it; save the document after changing the pledge. */
+function pledgeDoc(docs: Docs, pledgeId: string): { doc: StandingsCampaignDoc; pledge: StandingsPledgeDoc } {
+  const { campaignId, unitId } = pledgeParts(pledgeId);
+  const doc = campaignDoc(docs, campaignId);
+  return { doc, pledge: required(own(doc.pledges, unitId), `Pledge ${pledgeId}`) };
+}
+
+function apply(event: RecordedEvent, docs: Docs): void {
+  const e = asThiduaEvent(event);
   switch (e.type) {
     case 'BlocEstablished':
-      saveBloc({ blocId: e.data.blocId, blocName: e.data.name, units: {}, transfers: [], deputies: [], campaigns: {} });
+      saveBloc(docs, { blocId: e.data.blocId, blocName: e.data.name, units: {}, transfers: [], deputies: [], campaigns: {} });
       return;
     case 'MemberAdmitted': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       put(doc.units, e.data.unitId, e.data.unitName);
-      saveBloc(doc);
+      saveBloc(docs, doc);
       return;
     }
     case 'ChairFlagTransferred': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       doc.transfers.push({ termYear: e.data.termYear, fromUnitId: e.data.fromUnitId, toUnitId: e.data.toUnitId });
-      saveBloc(doc);
+      saveBloc(docs, doc);
       return;
     }
     case 'DeputyChairElected': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       doc.deputies.push({ termYear: e.data.termYear, unitId: e.data.unitId });
-      saveBloc(doc);
+      saveBloc(docs, doc);
       return;
     }
     case 'CampaignLaunched': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       put(doc.campaigns, String(e.data.year), e.data.campaignId);
-      saveBloc(doc);
-      saveCampaign({
+      saveBloc(docs, doc);
+      saveCampaign(docs, {
         campaignId: e.data.campaignId,
         blocId: e.data.blocId,
         year: e.data.year,
@@ -113,13 +127,13 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): v
     }
     case 'ReviewHeld': {
       if (e.data.kind !== 'year-end') return;
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       doc.review = { heldAt: e.data.heldAt, hostUnitId: e.data.hostUnitId };
-      saveCampaign(doc);
+      saveCampaign(docs, doc);
       return;
     }
     case 'RankAssigned': {
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       const current = doc.ranking;
       // All of one AssignRanks is one atomic append, so its RankAssigned
       // events sit at consecutive revisions of the campaign stream: the
@@ -134,48 +148,47 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<StandingsDoc>): v
       ranking.lastRevision = e.revision.toString();
       put(ranking.ranks, e.data.unitId, e.data.rank);
       doc.ranking = ranking;
-      saveCampaign(doc);
+      saveCampaign(docs, doc);
       return;
     }
     case 'AwardProposed': {
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       put(doc.awards, e.data.unitId, [...(own(doc.awards, e.data.unitId) ?? []), e.data.award]);
-      saveCampaign(doc);
+      saveCampaign(docs, doc);
       return;
     }
     case 'CampaignClosed': {
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       doc.closed = true;
-      saveCampaign(doc);
+      saveCampaign(docs, doc);
       return;
     }
     case 'PledgeSigned': {
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       put(doc.pledges, e.data.unitId, { pledgeId: e.data.pledgeId, unitId: e.data.unitId, status: 'active', scores: [], adjustments: [] });
-      saveCampaign(doc);
+      saveCampaign(docs, doc);
       return;
     }
-    case 'ScoreRecorded':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
-        pledge.scores = withLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
-      });
+    case 'ScoreRecorded': {
+      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
+      pledge.scores = withLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
+      saveCampaign(docs, doc);
       return;
-    case 'AdjustmentRecorded':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.adjustments.push({ kind: e.data.kind, points: e.data.points });
-      });
+    }
+    case 'AdjustmentRecorded': {
+      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      pledge.adjustments.push({ kind: e.data.kind, points: e.data.points });
+      saveCampaign(docs, doc);
       return;
+    }
     case 'PledgeDisqualified':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.status = 'disqualified';
-      });
+    case 'PledgeWithdrawn': {
+      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      pledge.status = e.type === 'PledgeDisqualified' ? 'disqualified' : 'withdrawn';
+      saveCampaign(docs, doc);
       return;
-    case 'PledgeWithdrawn':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.status = 'withdrawn';
-      });
-      return;
+    }
     default:
       return;
   }

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     projectionStore: createSqliteProjectionStore({ database: db }),
     projection: tallyProjection,
     batchSize: Number(size),
+    // Staging commits as often as live ones, so a rebuild can be killed between two of them.
+    stagingBatchSize: Number(size),
     onProgress: (progress) => tell(`checkpoint ${progress.checkpoint ?? 'none'}`),
   });
   tell('ready');
