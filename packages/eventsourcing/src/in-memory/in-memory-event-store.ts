@@ -36,8 +36,9 @@ class InMemoryDriver implements EventStoreDriver {
     // seal runs synchronously between the tip read and the push: JS gives us the atomicity.
     const sealed = seal({ revision: last?.revision ?? null, hash: last?.metadata.hash ?? null });
     const recordedAt = this.recordedAtNow();
+    // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
     const recorded = sealed.map(
-      (event, index): RecordedEvent => ({
+      (event, index): RecordedEvent => Object.freeze({
         id: event.id,
         streamId,
         revision: event.revision,
@@ -56,7 +57,7 @@ class InMemoryDriver implements EventStoreDriver {
       target.push(event);
     }
     if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
-    return recorded.map(copy);
+    return recorded;
   }
 
   async readStreamPage(
@@ -67,18 +68,18 @@ class InMemoryDriver implements EventStoreDriver {
     const stream = this.streams.get(streamId) ?? [];
     if (options.direction === 'forwards') {
       const start = Number(options.fromRevision ?? 0n);
-      return stream.slice(start, start + options.maxCount).map(copy);
+      return stream.slice(start, start + options.maxCount);
     }
     const start = Math.min(Number(options.fromRevision ?? BigInt(stream.length - 1)), stream.length - 1);
     const page: RecordedEvent[] = [];
-    for (let i = start; i >= 0 && page.length < options.maxCount; i -= 1) page.push(copy(stream[i]!));
+    for (let i = start; i >= 0 && page.length < options.maxCount; i -= 1) page.push(stream[i]!);
     return page;
   }
 
   async readAllPage(options: Parameters<EventStoreDriver['readAllPage']>[0]): Promise<RecordedEvent[]> {
     this.assertOpen();
     const start = Math.max(0, Number(options.fromPosition ?? 1n) - 1);
-    if (!options.filter) return this.log.slice(start, start + options.maxCount).map(copy);
+    if (!options.filter) return this.log.slice(start, start + options.maxCount);
     const { streamPrefixes, eventTypes } = options.filter;
     // A projection's catch-up reads every page through a type filter: look types up in a Set, not an array.
     const types = eventTypes && eventTypes.length > 0 ? new Set(eventTypes) : null;
@@ -88,7 +89,7 @@ class InMemoryDriver implements EventStoreDriver {
       const event = this.log[i]!;
       if (types && !types.has(event.type)) continue;
       if (prefixes && !matchesFilter(event, { streamPrefixes: prefixes })) continue;
-      page.push(copy(event));
+      page.push(event);
     }
     return page;
   }
@@ -167,26 +168,6 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-/**
- * Recorded events are frozen data; callers get shallow copies so that a
- * mutation of an envelope never changes the log. Payloads are cloned on write
- * and frozen, so sharing them on read is safe and cheap.
- */
-function copy(event: RecordedEvent): RecordedEvent {
-  // Field by field rather than `{ ...event }`: the spread was a third of a 10 000-event stream read.
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    revision: event.revision,
-    position: event.position,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-  };
 }
 
 /**

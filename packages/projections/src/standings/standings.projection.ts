@@ -1,4 +1,4 @@
-import { startsNewRanking, withLatestScore } from '@thidua/domain';
+import { startsNewRanking } from '@thidua/domain';
 import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
 import { own, put } from '../records';
 import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
@@ -49,7 +49,7 @@ function keys(event: RecordedEvent): string[] {
     case 'AdjustmentRecorded':
     case 'PledgeDisqualified':
     case 'PledgeWithdrawn':
-      return [standingsCampaignKey(pledgeParts(e.data.pledgeId).campaignId)];
+      return [campaignKey(pledgeParts(e.data.pledgeId).campaignId)];
     default:
       return [];
   }
@@ -64,15 +64,48 @@ function blocDoc(docs: Docs, blocId: string): StandingsBlocDoc {
 }
 
 function campaignDoc(docs: Docs, campaignId: string): StandingsCampaignDoc {
-  return required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
+  return required(docs.get(campaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
 }
+
+/** `standingsCampaignKey`, remembering the last answer: a campaign's events mostly come in runs, three lookups each. */
+function campaignKey(campaignId: string): string {
+  if (campaignId !== lastCampaignId) {
+    lastCampaignId = campaignId;
+    lastCampaignKey = standingsCampaignKey(campaignId);
+  }
+  return lastCampaignKey;
+}
+let lastCampaignId = '';
+let lastCampaignKey = '';
 
 function saveBloc(docs: Docs, doc: StandingsBlocDoc): void {
   docs.set(standingsBlocKey(doc.blocId), doc);
 }
 
 function saveCampaign(docs: Docs, doc: StandingsCampaignDoc): void {
-  docs.set(standingsCampaignKey(doc.campaignId), doc);
+  docs.set(campaignKey(doc.campaignId), doc);
+}
+
+/**
+ * The domain's `withLatestScore`, in place: documents are the projection's own
+ * to change, and a rebuild records a score per event, so it allocates no new
+ * list. Same result: the earlier score of that criterion and level leaves, the
+ * new one goes last.
+ */
+function recordLatestScore(scores: StandingsPledgeDoc['scores'], score: StandingsPledgeDoc['scores'][number]): void {
+  const count = scores.length;
+  let found = 0;
+  while (found < count) {
+    const earlier = scores[found] as StandingsPledgeDoc['scores'][number];
+    if (earlier.criterionId === score.criterionId && earlier.assessor === score.assessor) break;
+    found++;
+  }
+  if (found === count) {
+    scores.push(score);
+    return;
+  }
+  for (let index = found + 1; index < count; index++) scores[index - 1] = scores[index] as StandingsPledgeDoc['scores'][number];
+  scores[count - 1] = score;
 }
 
 /** The campaign document holding a pledge, and the pledge in it; save the document after changing the pledge. */
@@ -172,7 +205,7 @@ function apply(event: RecordedEvent, docs: Docs): void {
     case 'ScoreRecorded': {
       const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
       // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
-      pledge.scores = withLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
+      recordLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
       saveCampaign(docs, doc);
       return;
     }
