@@ -4,7 +4,7 @@
  * other aggregates a rule needs; readers may use them for a quick look at one
  * stream (projections are the way to query many).
  */
-import type { Decider, DomainEvent, EventStore } from '@thidua/eventsourcing';
+import type { Decider, DomainEvent, EventStore, RecordedEvent } from '@thidua/eventsourcing';
 import { blocDecider } from './bloc/bloc.decider';
 import type { BlocState, EstablishedBloc } from './bloc/bloc.state';
 import { campaignDecider } from './campaign/campaign.decider';
@@ -23,9 +23,8 @@ export async function loadStream<E extends DomainEvent, S>(
   streamId: string,
   decider: Pick<Decider<never, E, S, never>, 'initialState' | 'evolve'>,
 ): Promise<S> {
-  let state = decider.initialState();
-  for await (const event of eventStore.readStream(streamId)) state = decider.evolve(state, event as unknown as E);
-  return state;
+  const evolve = (state: S, event: RecordedEvent) => decider.evolve(state, event as unknown as E);
+  return (await eventStore.aggregateStream(streamId, { initialState: () => decider.initialState(), evolve })).state;
 }
 
 /** The state of a bloc (`{ established: false }` when it does not exist). */

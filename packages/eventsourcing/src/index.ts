@@ -32,6 +32,8 @@ export {
   createEventStore,
   matchesFilter,
   pollingSubscription,
+  type AggregateStreamOptions,
+  type AggregateStreamResult,
   type AppendOptions,
   type AppendResult,
   type CreateEventStoreOptions,

@@ -42,16 +42,19 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
   return async (command) => {
     const streamId = options.streamId(command);
     for (let attempt = 1; ; attempt += 1) {
-      let state = decider.initialState();
-      let revision: bigint | null = null;
-      let position: bigint | null = null;
-      const earlier: RecordedEvent[] = [];
-      for await (const event of eventStore.readStream(streamId)) {
-        state = decider.evolve(state, event as unknown as E);
-        revision = event.revision;
-        position = event.position;
-        if (event.metadata.commandId === command.commandId) earlier.push(event);
-      }
+      // One fold gathers the state, where the stream ends, and this command's events if it already ran.
+      const loaded = await eventStore.aggregateStream(streamId, {
+        initialState: () => ({ state: decider.initialState(), position: null as bigint | null, earlier: [] as RecordedEvent[] }),
+        evolve: (acc, event) => {
+          acc.state = decider.evolve(acc.state, event as unknown as E);
+          acc.position = event.position;
+          if (event.metadata.commandId === command.commandId) acc.earlier.push(event);
+          return acc;
+        },
+      });
+      let state = loaded.state.state;
+      const { revision } = loaded;
+      const { position, earlier } = loaded.state;
       if (earlier.length > 0) {
         return { events: earlier, state, position: earlier[earlier.length - 1]!.position, revision, duplicate: true };
       }

@@ -4,6 +4,8 @@ import { ConcurrencyError, ValidationError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
 import type { EventRegistry } from '../registry/event-registry';
 import type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -151,6 +153,23 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     return new PagedEvents(nextPage, (event) => parse(event, readOptions.raw));
   }
 
+  async function aggregateStream<S, E extends RecordedEvent>(
+    streamId: string,
+    fold: AggregateStreamOptions<S, E>,
+  ): Promise<AggregateStreamResult<S>> {
+    let state = fold.initialState();
+    let revision: bigint | null = null;
+    for (;;) {
+      const from = revision === null ? undefined : revision + 1n;
+      const page = await driver.readStreamPage(streamId, { fromRevision: from, maxCount: pageSize, direction: 'forwards' });
+      // Plain loop over the page: no promise per event (see PagedEvents for what that costs).
+      for (let index = 0; index < page.length; index++) state = fold.evolve(state, parse(page[index] as RecordedEvent, false) as E);
+      const last = page[page.length - 1];
+      if (last) revision = last.revision;
+      if (page.length < pageSize) return { state, revision };
+    }
+  }
+
   async function readAllPage(readOptions: ReadAllOptions & { maxCount: number }): Promise<RecordedEvent[]> {
     const page = await driver.readAllPage({
       fromPosition: readOptions.fromPosition,
@@ -192,6 +211,7 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     capabilities: driver.capabilities,
     appendToStream,
     readStream,
+    aggregateStream,
     readAll,
     readAllPage,
     streamRevision: (streamId) => driver.streamRevision(streamId),

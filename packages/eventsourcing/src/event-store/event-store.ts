@@ -27,6 +27,20 @@ export interface ReadAllOptions {
   raw?: boolean;
 }
 
+/** How `aggregateStream` folds a stream: a decider's `initialState` and `evolve` fit. */
+export interface AggregateStreamOptions<S, E extends RecordedEvent = RecordedEvent> {
+  initialState(): S;
+  /** Called once per event, in revision order, with the event as `readStream` returns it (parsed, upcast). */
+  evolve(state: S, event: E): S;
+}
+
+/** A folded stream. */
+export interface AggregateStreamResult<S> {
+  state: S;
+  /** Revision of the stream's last event, `null` when the stream does not exist: the expected revision of the next append. */
+  revision: bigint | null;
+}
+
 export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
 }
@@ -90,6 +104,15 @@ export interface EventStore {
   readonly capabilities: StoreCapabilities;
   appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Folds a whole stream, forwards, into a state. The same events as
+   * `readStream`, but folded page by page rather than handed out one promise
+   * at a time: loading an aggregate costs its `evolve` calls and little else.
+   */
+  aggregateStream<S, E extends RecordedEvent = RecordedEvent>(
+    streamId: string,
+    options: AggregateStreamOptions<S, E>,
+  ): Promise<AggregateStreamResult<S>>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** One page of `readAll`: cheaper than iterating when a caller works in batches. */
   readAllPage(options: ReadAllOptions & { maxCount: number }): Promise<RecordedEvent[]>;

@@ -1,4 +1,6 @@
 export type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
   AppendOptions,
   AppendResult,
   Direction,

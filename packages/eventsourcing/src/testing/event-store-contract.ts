@@ -267,6 +267,42 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('aggregateStream', () => {
+      const fold = {
+        initialState: () => [] as number[],
+        evolve: (state: number[], e: RecordedEvent) => [...state, (e.data as { n: number }).n],
+      };
+
+      it('folds every event of a stream in revision order, across pages, and returns its last revision', async () => {
+        const s = uniqueStream('agg');
+        for (let i = 0; i < 3; i += 1) await store.appendToStream(s, Array.from({ length: 500 }, (_, j) => event(i * 500 + j)));
+        await store.appendToStream(uniqueStream('other'), [event(-1)]);
+        const { state, revision } = await store.aggregateStream(s, fold);
+        expect(state).toEqual(Array.from({ length: 1_500 }, (_, i) => i));
+        expect(revision).toBe(1_499n);
+      });
+
+      it('returns the initial state and no revision for a missing stream', async () => {
+        const initial: number[] = [];
+        const result = await store.aggregateStream(uniqueStream('missing'), { ...fold, initialState: () => initial });
+        expect(result.state).toBe(initial);
+        expect(result.revision).toBeNull();
+      });
+
+      it('rejects with the error a throwing evolve raises', async () => {
+        const s = uniqueStream('agg');
+        await store.appendToStream(s, [event(1), event(2)]);
+        const failing = {
+          ...fold,
+          evolve: (state: number[], e: RecordedEvent) => {
+            if (e.revision === 1n) throw new Error('rule in evolve');
+            return fold.evolve(state, e);
+          },
+        };
+        await expect(store.aggregateStream(s, failing)).rejects.toThrow('rule in evolve');
+      });
+    });
+
     describe('readAll', () => {
       it('returns every stream in one increasing order, from an inclusive position, with filters', async () => {
         const prefix = uniqueStream('all');
@@ -434,9 +470,22 @@ export function describeEventStoreContract(
           [2, { points: 1, assessor: 'verified' }],
           [2, { points: 4, assessor: 'self' }],
         ]);
+        const folded = await typed.aggregateStream(uniqueStream('reg'), { initialState: () => 0, evolve: (n) => n + 1 });
+        expect(folded).toEqual({ state: 0, revision: null });
         const failure = collect(typed.readStream(s));
         await expect(failure).rejects.toMatchObject({ code: 'corrupt_log', streamId: s, revision: 2n });
         await expect(collect(typed.readAll())).rejects.toMatchObject({ code: 'corrupt_log', streamId: s, revision: 2n });
+        // aggregateStream sees the events readStream returns: upcast, and the corrupt one refused.
+        const seen: [number, unknown][] = [];
+        const folding = typed.aggregateStream(s, {
+          initialState: () => seen,
+          evolve: (state, e) => {
+            state.push([e.schemaVersion, e.data]);
+            return state;
+          },
+        });
+        await expect(folding).rejects.toMatchObject({ code: 'corrupt_log', streamId: s, revision: 2n });
+        expect(seen).toEqual(current.map((e) => [e.schemaVersion, e.data]));
       });
     });
   });
