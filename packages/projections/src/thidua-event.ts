@@ -42,8 +42,12 @@ export type PledgeParts = Readonly<{ campaignId: string; unitId: string }>;
 let lastPledgeId = '';
 let lastParts: PledgeParts | null = null;
 
-/** Throws when a document an event depends on is missing: the log is out of order or the projection is. */
-export function required<T>(doc: T | undefined, what: string): T {
-  if (doc === undefined) throw new Error(`${what} is unknown to this projection (its first event is missing)`);
+/**
+ * Throws when a document an event depends on is missing: the log is out of
+ * order or the projection is. Takes the parts of the message rather than the
+ * message, which would be built for every event of a rebuild.
+ */
+export function required<T>(doc: T | undefined, kind: string, id: string): T {
+  if (doc === undefined) throw new Error(`${kind} ${id} is unknown to this projection (its first event is missing)`);
   return doc;
 }

@@ -58,7 +58,7 @@ export class BatchApplier {
       const event = events[index] as RecordedEvent;
       const keys = this.handles.has(event.type) ? this.projection.keys(event) : null;
       keysOf[index] = keys;
-      if (keys) for (const key of keys) if (!this.overlay.has(key)) missing.add(key);
+      if (keys) for (let k = 0; k < keys.length; k++) if (!this.overlay.has(keys[k] as string)) missing.add(keys[k] as string);
     }
     await this.load(missing);
     for (let index = 0; index < events.length; index++) this.applyWithKeys(events[index] as RecordedEvent, keysOf[index] ?? null);
@@ -144,8 +144,14 @@ export class BatchApplier {
 
   private assertAllowed(key: string): void {
     // Outside apply() (a view kept by the projection) nothing is allowed.
-    if (this.current === null || !this.allowed.includes(key)) {
+    if (this.current === null || !declares(this.allowed, key)) {
       throw new Error(`document ${key} was not declared by keys() for ${this.current?.type ?? 'an event being applied'}`);
     }
   }
+}
+
+/** `keys.includes(key)` as a plain loop: it runs for every document access of a rebuild, and keys() lists one or two. */
+function declares(keys: readonly string[], key: string): boolean {
+  for (let index = 0; index < keys.length; index++) if (keys[index] === key) return true;
+  return false;
 }

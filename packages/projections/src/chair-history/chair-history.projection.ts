@@ -23,13 +23,13 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<ChairHistoryDoc>)
       docs.set(chairHistoryKey(e.data.blocId), { blocId: e.data.blocId, blocName: e.data.name, units: {}, transfers: [], deputies: [] });
       return;
     case 'MemberAdmitted': {
-      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), `Bloc ${e.data.blocId}`);
+      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), 'Bloc', e.data.blocId);
       put(doc.units, e.data.unitId, e.data.unitName);
       docs.set(chairHistoryKey(e.data.blocId), doc);
       return;
     }
     case 'ChairFlagTransferred': {
-      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), `Bloc ${e.data.blocId}`);
+      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), 'Bloc', e.data.blocId);
       doc.transfers.push({
         termYear: e.data.termYear,
         fromUnitId: e.data.fromUnitId,
@@ -42,7 +42,7 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<ChairHistoryDoc>)
       return;
     }
     case 'DeputyChairElected': {
-      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), `Bloc ${e.data.blocId}`);
+      const doc = required(docs.get(chairHistoryKey(e.data.blocId)), 'Bloc', e.data.blocId);
       doc.deputies.push({ termYear: e.data.termYear, unitId: e.data.unitId, electedAt: e.data.electedAt, position: e.position.toString() });
       docs.set(chairHistoryKey(e.data.blocId), doc);
       return;

@@ -51,9 +51,9 @@ function keys(event: RecordedEvent): string[] {
 function apply(event: RecordedEvent, docs: ProjectionDocuments<ProgressDoc>): void {
   const e = asThiduaEvent(event);
   // A key's prefix fixes its document's kind, so the casts below only restate what the key says.
-  const bloc = (blocId: string) => required(docs.get(progressBlocKey(blocId)) as ProgressBlocDoc | undefined, `Bloc ${blocId}`);
+  const bloc = (blocId: string) => required(docs.get(progressBlocKey(blocId)) as ProgressBlocDoc | undefined, 'Bloc', blocId);
   const campaign = (campaignId: string) =>
-    required(docs.get(progressCampaignKey(campaignId)) as ProgressCampaignDoc | undefined, `Campaign ${campaignId}`);
+    required(docs.get(progressCampaignKey(campaignId)) as ProgressCampaignDoc | undefined, 'Campaign', campaignId);
   const setPhase = (campaignId: string, phase: CampaignPhase) => {
     const doc = campaign(campaignId);
     doc.phase = phase;
@@ -62,7 +62,7 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<ProgressDoc>): vo
   const updatePledge = (pledgeId: string, change: (pledge: ProgressPledgeDoc) => void) => {
     const { campaignId, unitId } = pledgeParts(pledgeId);
     const doc = campaign(campaignId);
-    change(required(own(doc.pledges, unitId), `Pledge ${pledgeId}`));
+    change(required(own(doc.pledges, unitId), 'Pledge', pledgeId));
     docs.set(progressCampaignKey(campaignId), doc);
   };
 

@@ -1,4 +1,4 @@
-import { startsNewRanking } from '@thidua/domain';
+import { startsNewRanking, type Assessor } from '@thidua/domain';
 import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
 import { own, put } from '../records';
 import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
@@ -29,7 +29,7 @@ const HANDLES = [
   'PledgeWithdrawn',
 ] as const satisfies readonly ThiduaEventType[];
 
-function keys(event: RecordedEvent): string[] {
+function keys(event: RecordedEvent): readonly string[] {
   const e = asThiduaEvent(event);
   switch (e.type) {
     case 'BlocEstablished':
@@ -49,7 +49,7 @@ function keys(event: RecordedEvent): string[] {
     case 'AdjustmentRecorded':
     case 'PledgeDisqualified':
     case 'PledgeWithdrawn':
-      return [campaignKey(pledgeParts(e.data.pledgeId).campaignId)];
+      return locatePledge(e.data.pledgeId).keys;
     default:
       return [];
   }
@@ -60,59 +60,80 @@ type Docs = ProjectionDocuments<StandingsDoc>;
 // Helpers are module functions rather than closures made per event: apply runs for every event of a rebuild.
 // A key's prefix fixes its document's kind, so the casts below only restate what the key says.
 function blocDoc(docs: Docs, blocId: string): StandingsBlocDoc {
-  return required(docs.get(standingsBlocKey(blocId)) as StandingsBlocDoc | undefined, `Bloc ${blocId}`);
+  return required(docs.get(standingsBlocKey(blocId)) as StandingsBlocDoc | undefined, 'Bloc', blocId);
 }
 
 function campaignDoc(docs: Docs, campaignId: string): StandingsCampaignDoc {
-  return required(docs.get(campaignKey(campaignId)) as StandingsCampaignDoc | undefined, `Campaign ${campaignId}`);
+  return required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, 'Campaign', campaignId);
 }
 
-/** `standingsCampaignKey`, remembering the last answer: a campaign's events mostly come in runs, three lookups each. */
-function campaignKey(campaignId: string): string {
-  if (campaignId !== lastCampaignId) {
-    lastCampaignId = campaignId;
-    lastCampaignKey = standingsCampaignKey(campaignId);
-  }
-  return lastCampaignKey;
+/** Where a pledge's events go: its campaign document's key (alone, as `keys` returns it) and its unit. */
+interface PledgeLocation {
+  readonly key: string;
+  readonly keys: readonly string[];
+  readonly unitId: string;
 }
-let lastCampaignId = '';
-let lastCampaignKey = '';
+
+/**
+ * The location of a pledge, remembered: each pledge event needs it twice
+ * (keys, apply), and a rebuild meets every pledge many times. Keeping one key
+ * string per campaign also keeps its hash for the document lookups. Bounded,
+ * as the log may hold any number of pledges.
+ */
+function locatePledge(pledgeId: string): PledgeLocation {
+  let location = locations.get(pledgeId);
+  if (location === undefined) {
+    const { campaignId, unitId } = pledgeParts(pledgeId);
+    const key = standingsCampaignKey(campaignId);
+    location = { key, keys: Object.freeze([key]), unitId };
+    if (locations.size >= MAX_REMEMBERED_PLEDGES) locations.clear();
+    locations.set(pledgeId, location);
+  }
+  return location;
+}
+const MAX_REMEMBERED_PLEDGES = 50_000;
+const locations = new Map<string, PledgeLocation>();
 
 function saveBloc(docs: Docs, doc: StandingsBlocDoc): void {
   docs.set(standingsBlocKey(doc.blocId), doc);
 }
 
 function saveCampaign(docs: Docs, doc: StandingsCampaignDoc): void {
-  docs.set(campaignKey(doc.campaignId), doc);
+  docs.set(standingsCampaignKey(doc.campaignId), doc);
 }
 
 /**
  * The domain's `withLatestScore`, in place: documents are the projection's own
- * to change, and a rebuild records a score per event, so it allocates no new
- * list. Same result: the earlier score of that criterion and level leaves, the
- * new one goes last.
+ * to change, and a rebuild records a score per event, so it allocates nothing
+ * when a score replaces an earlier one. Same result: the earlier score of that
+ * criterion and level leaves, the new one goes last.
  */
-function recordLatestScore(scores: StandingsPledgeDoc['scores'], score: StandingsPledgeDoc['scores'][number]): void {
+function recordLatestScore(scores: StandingsPledgeDoc['scores'], criterionId: string, assessor: Assessor, points: number): void {
   const count = scores.length;
   let found = 0;
   while (found < count) {
     const earlier = scores[found] as StandingsPledgeDoc['scores'][number];
-    if (earlier.criterionId === score.criterionId && earlier.assessor === score.assessor) break;
+    if (earlier.criterionId === criterionId && earlier.assessor === assessor) break;
     found++;
   }
   if (found === count) {
-    scores.push(score);
+    scores.push({ criterionId, points, assessor });
     return;
   }
+  const entry = scores[found] as StandingsPledgeDoc['scores'][number];
+  entry.points = points;
   for (let index = found + 1; index < count; index++) scores[index - 1] = scores[index] as StandingsPledgeDoc['scores'][number];
-  scores[count - 1] = score;
+  scores[count - 1] = entry;
 }
 
-/** The campaign document holding a pledge, and the pledge in it; save the document after changing the pledge. */
-function pledgeDoc(docs: Docs, pledgeId: string): { doc: StandingsCampaignDoc; pledge: StandingsPledgeDoc } {
-  const { campaignId, unitId } = pledgeParts(pledgeId);
-  const doc = campaignDoc(docs, campaignId);
-  return { doc, pledge: required(own(doc.pledges, unitId), `Pledge ${pledgeId}`) };
+/** A pledge event's campaign document (the caller saves it under `location.key`). */
+function campaignOfPledge(docs: Docs, pledgeId: string, location: PledgeLocation): StandingsCampaignDoc {
+  return required(docs.get(location.key) as StandingsCampaignDoc | undefined, 'Campaign of pledge', pledgeId);
+}
+
+/** The pledge in its campaign document. */
+function pledgeOf(doc: StandingsCampaignDoc, pledgeId: string, location: PledgeLocation): StandingsPledgeDoc {
+  return required(own(doc.pledges, location.unitId), 'Pledge', pledgeId);
 }
 
 function apply(event: RecordedEvent, docs: Docs): void {
@@ -203,23 +224,29 @@ function apply(event: RecordedEvent, docs: Docs): void {
       return;
     }
     case 'ScoreRecorded': {
-      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      const location = locatePledge(e.data.pledgeId);
+      const doc = campaignOfPledge(docs, e.data.pledgeId, location);
+      const pledge = pledgeOf(doc, e.data.pledgeId, location);
       // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
-      recordLatestScore(pledge.scores, { criterionId: e.data.criterionId, points: e.data.points, assessor: e.data.assessor });
-      saveCampaign(docs, doc);
+      recordLatestScore(pledge.scores, e.data.criterionId, e.data.assessor, e.data.points);
+      docs.set(location.key, doc);
       return;
     }
     case 'AdjustmentRecorded': {
-      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      const location = locatePledge(e.data.pledgeId);
+      const doc = campaignOfPledge(docs, e.data.pledgeId, location);
+      const pledge = pledgeOf(doc, e.data.pledgeId, location);
       pledge.adjustments.push({ kind: e.data.kind, points: e.data.points });
-      saveCampaign(docs, doc);
+      docs.set(location.key, doc);
       return;
     }
     case 'PledgeDisqualified':
     case 'PledgeWithdrawn': {
-      const { doc, pledge } = pledgeDoc(docs, e.data.pledgeId);
+      const location = locatePledge(e.data.pledgeId);
+      const doc = campaignOfPledge(docs, e.data.pledgeId, location);
+      const pledge = pledgeOf(doc, e.data.pledgeId, location);
       pledge.status = e.type === 'PledgeDisqualified' ? 'disqualified' : 'withdrawn';
-      saveCampaign(docs, doc);
+      docs.set(location.key, doc);
       return;
     }
     default:
