@@ -46,7 +46,7 @@ class InMemoryDriver implements EventStoreDriver {
         type: event.type,
         schemaVersion: event.schemaVersion,
         data: frozenCopy(event.data),
-        metadata: frozenCopy(event.metadata),
+        metadata: frozenInPlace(event.metadata),
         recordedAt,
       }),
     );
@@ -160,6 +160,22 @@ function frozenCopy<T>(value: T): T {
     return Object.freeze(copy) as T;
   }
   return deepFreeze(structuredClone(value));
+}
+
+/**
+ * Freezes a record this store may keep as it is: the metadata `sealEvents`
+ * built for this append (a fresh object, not the caller's), so only its
+ * nested values need copying. One object less to allocate and copy per event.
+ */
+function frozenInPlace<T extends object>(record: T): T {
+  const fields = record as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
+      Object.defineProperty(fields, key, { value: frozenCopy(value), enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return Object.freeze(record);
 }
 
 function deepFreeze<T>(value: T): T {
