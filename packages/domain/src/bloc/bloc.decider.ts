@@ -142,14 +142,16 @@ export function evolveBloc(state: BlocState, event: BlocEvent): BlocState {
         flag: [],
         deputies: [],
       };
-    case 'MemberAdmitted':
-      return produce(state, (draft) => {
-        if (!draft.established) return;
-        const { unitId, unitName, admittedAt } = event.data;
-        draft.members = draft.members.filter((member) => member.unitId !== unitId);
-        draft.members.push({ unitId, unitName, admittedAt });
-        if (!draft.knownUnitIds.includes(unitId)) draft.knownUnitIds.push(unitId);
-      });
+    case 'MemberAdmitted': {
+      // Most of a bloc's events, folded at every command that loads the bloc: a plain copy, as immer's
+      // produce (with its deep freeze of the whole state) cost more than the rest of loading it.
+      if (!state.established) return state;
+      const { unitId, unitName, admittedAt } = event.data;
+      const members = state.members.filter((member) => member.unitId !== unitId);
+      members.push({ unitId, unitName, admittedAt });
+      const knownUnitIds = state.knownUnitIds.includes(unitId) ? state.knownUnitIds : [...state.knownUnitIds, unitId];
+      return { ...state, members, knownUnitIds };
+    }
     case 'MemberRemoved':
       return produce(state, (draft) => {
         if (!draft.established) return;
