@@ -27,8 +27,10 @@ export interface ThiduaProjectionsOptions {
   eventStore: EventStore;
   /** Where documents and checkpoints live (memory, SQLite, PostgreSQL). */
   projectionStore: ProjectionStore;
-  /** Events per committed batch (default: the runner's, 1 000). */
+  /** Events per page read and per committed batch (default: the runner's, 1 000). */
   batchSize?: number;
+  /** Events per committed batch while rebuilding into staging documents (default: the runner's, 25 × `batchSize`). */
+  stagingBatchSize?: number;
   /**
    * With several processes: each projection runs only where its lease is held
    * (the kernel's leased runner), the others stand by and take over from the
@@ -76,6 +78,7 @@ export function createThiduaProjections(options: ThiduaProjectionsOptions): Thid
       projectionStore,
       projection,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.stagingBatchSize === undefined ? {} : { stagingBatchSize: options.stagingBatchSize }),
       ...(options.lease === undefined ? {} : { lease: options.lease }),
       onProgress: (progress) => reportProgress?.(progress),
     }),
