@@ -1,6 +1,6 @@
-import { chairForYear, compareUnitIds, deputyForYear, pledgeTotal, rankByScore } from '@thidua/domain';
+import { ASSESSORS, chairForYear, compareUnitIds, deputyForYear, pledgeTotal, rankByScore, type ScoreLike } from '@thidua/domain';
 import { own } from '../records';
-import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsRow, YearEndStandings } from './standings.types';
+import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsPledgeDoc, StandingsRow, YearEndStandings } from './standings.types';
 
 /**
  * Assembles the standings of DESIGN §4 from a bloc document and the
@@ -24,7 +24,7 @@ export function buildYearEndStandings(bloc: StandingsBlocDoc, campaign: Standing
     total: pledgeTotal({
       criterionIds: campaign.criterionIds,
       bonusCap: campaign.bonusCap,
-      scores: pledge.scores,
+      scores: scoreList(pledge.scores),
       adjustments: pledge.adjustments,
     }),
   }));
@@ -81,4 +81,16 @@ export function buildYearEndStandings(bloc: StandingsBlocDoc, campaign: Standing
     final: campaign.closed,
     rows,
   };
+}
+
+/** A pledge document's scores as the domain's scoring functions take them: one per criterion and level. */
+function scoreList(scores: StandingsPledgeDoc['scores']): ScoreLike[] {
+  const list: ScoreLike[] = [];
+  for (const [criterionId, levels] of Object.entries(scores)) {
+    for (const assessor of ASSESSORS) {
+      const points = levels[assessor];
+      if (points !== undefined) list.push({ criterionId, points, assessor });
+    }
+  }
+  return list;
 }

@@ -103,27 +103,14 @@ function saveCampaign(docs: Docs, doc: StandingsCampaignDoc): void {
 }
 
 /**
- * The domain's `withLatestScore`, in place: documents are the projection's own
- * to change, and a rebuild records a score per event, so it allocates nothing
- * when a score replaces an earlier one. Same result: the earlier score of that
- * criterion and level leaves, the new one goes last.
+ * Records a score: its points replace the earlier ones of that criterion and
+ * level (only the latest counts, the domain's rule), in place, so a rebuild
+ * allocates nothing for a score that replaces another.
  */
-function recordLatestScore(scores: StandingsPledgeDoc['scores'], criterionId: string, assessor: Assessor, points: number): void {
-  const count = scores.length;
-  let found = 0;
-  while (found < count) {
-    const earlier = scores[found] as StandingsPledgeDoc['scores'][number];
-    if (earlier.criterionId === criterionId && earlier.assessor === assessor) break;
-    found++;
-  }
-  if (found === count) {
-    scores.push({ criterionId, points, assessor });
-    return;
-  }
-  const entry = scores[found] as StandingsPledgeDoc['scores'][number];
-  entry.points = points;
-  for (let index = found + 1; index < count; index++) scores[index - 1] = scores[index] as StandingsPledgeDoc['scores'][number];
-  scores[count - 1] = entry;
+function recordScore(scores: StandingsPledgeDoc['scores'], criterionId: string, assessor: Assessor, points: number): void {
+  const levels = own(scores, criterionId);
+  if (levels === undefined) put(scores, criterionId, { [assessor]: points });
+  else levels[assessor] = points;
 }
 
 /** A pledge event's campaign document (the caller saves it under `location.key`). */
@@ -219,7 +206,7 @@ function apply(event: RecordedEvent, docs: Docs): void {
     }
     case 'PledgeSigned': {
       const doc = campaignDoc(docs, e.data.campaignId);
-      put(doc.pledges, e.data.unitId, { pledgeId: e.data.pledgeId, unitId: e.data.unitId, status: 'active', scores: [], adjustments: [] });
+      put(doc.pledges, e.data.unitId, { pledgeId: e.data.pledgeId, unitId: e.data.unitId, status: 'active', scores: {}, adjustments: [] });
       saveCampaign(docs, doc);
       return;
     }
@@ -227,8 +214,7 @@ function apply(event: RecordedEvent, docs: Docs): void {
       const location = locatePledge(e.data.pledgeId);
       const doc = campaignOfPledge(docs, e.data.pledgeId, location);
       const pledge = pledgeOf(doc, e.data.pledgeId, location);
-      // Only the latest score per criterion and level counts (the domain's rule): the document stays bounded.
-      recordLatestScore(pledge.scores, e.data.criterionId, e.data.assessor, e.data.points);
+      recordScore(pledge.scores, e.data.criterionId, e.data.assessor, e.data.points);
       docs.set(location.key, doc);
       return;
     }
@@ -266,7 +252,8 @@ function apply(event: RecordedEvent, docs: Docs): void {
 export const standingsProjection: Projection<StandingsDoc> = {
   name: STANDINGS_PROJECTION,
   // v2: pledges keep only the latest score of each criterion and level.
-  version: 2,
+  // v3: kept as criterionId → level → points instead of a list of scores.
+  version: 3,
   handles: HANDLES,
   keys,
   apply,

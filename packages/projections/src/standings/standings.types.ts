@@ -73,13 +73,21 @@ export interface StandingsBlocDoc {
   campaigns: Record<string, string>;
 }
 
+/** The latest points of one criterion at each assessor level that scored it. */
+export type StandingsLevelPoints = Partial<Record<Assessor, number>>;
+
 /** A pledge's scoring inputs, as recorded: totals are computed on read with the domain's `pledgeTotal`. */
 export interface StandingsPledgeDoc {
   pledgeId: string;
   unitId: string;
   status: PledgeStatus;
-  /** The latest ScoreRecorded of each criterion and assessor level, latest last (all a total can use). */
-  scores: { criterionId: string; points: number; assessor: Assessor }[];
+  /**
+   * criterionId → the points of the latest ScoreRecorded at each assessor
+   * level (all a total can use: only the latest of a criterion and level
+   * counts). A record rather than a list of scores: a score replaces its
+   * level's points in place, and the document stays small.
+   */
+  scores: Record<string, StandingsLevelPoints>;
   /** Every AdjustmentRecorded, in stream order. */
   adjustments: { kind: 'bonus' | 'deduction'; points: number }[];
 }
