@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInMemoryEventStore, type EventMetadata, type RecordedEvent } from '@thidua/eventsourcing';
+import { createInMemoryEventStore, toNdjsonLine, type EventMetadata, type RecordedEvent } from '@thidua/eventsourcing';
 import { evolvePledge, initialPledgeState, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
 import { standingsProjection } from '@thidua/projections';
 import { appendGrouped, appendInChunks, appendInterleaved } from './append-workload';
@@ -17,20 +17,6 @@ import type { StreamPlan, Workload } from './workload';
 
 /** Order of a campaign-year log: one call per stream, or one event per call across all streams. */
 export type LogOrder = 'grouped' | 'interleaved';
-
-/** One NDJSON line of DESIGN §6 (revision as a decimal string). */
-export function toNdjsonLine(event: RecordedEvent): string {
-  return JSON.stringify({
-    streamId: event.streamId,
-    revision: event.revision.toString(),
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-  });
-}
 
 interface NdjsonEvent {
   streamId: string;
@@ -353,7 +339,7 @@ export class Baselines {
 
   private ndjsonOf(events: readonly RecordedEvent[]): string {
     const path = join(this.dir, `log-${(this.files += 1)}.ndjson`);
-    writeFileSync(path, events.map((e) => `${toNdjsonLine(e)}\n`).join(''));
+    writeFileSync(path, events.map(toNdjsonLine).join(''));
     return path;
   }
 

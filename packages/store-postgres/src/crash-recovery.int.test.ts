@@ -7,7 +7,7 @@ import { EVENTS_PER_APPEND, STREAMS, foldTally, tallyProjection, type CrashEvent
 import { createPostgresEventStore } from './postgres-event-store';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 
-const RUNNER = join(__dirname, '__fixtures__', 'ts-runner.js');
+const RUNNER = join(__dirname, '../../../tools/run-ts.js');
 const CHILD = join(__dirname, '__fixtures__', 'crash-child.ts');
 
 interface Child {

@@ -1,7 +1,7 @@
 /*
- * The process the crash tests kill with SIGKILL. Run with ts-runner.js:
+ * The process the crash tests kill with SIGKILL. Run with tools/run-ts.js:
  *
- *   THIDUA_CRASH_MODE=append|project THIDUA_CRASH_URL=… THIDUA_CRASH_SCHEMA=… node ts-runner.js crash-child.ts
+ *   THIDUA_CRASH_MODE=append|project THIDUA_CRASH_URL=… THIDUA_CRASH_SCHEMA=… node tools/run-ts.js crash-child.ts
  *
  * It reports progress as lines on stdout so the parent knows when it is in
  * the middle of its work. Each transaction is stretched with the test-only

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { TEST_DATABASE_URL } from './postgres-test-env';
 
-const RUNNER = join(__dirname, 'ts-runner.js');
+const RUNNER = join(__dirname, '../../../../tools/run-ts.js');
 
 /** A replica: a TypeScript fixture in its own `node` process, talking through stdout lines and stdin commands. */
 export interface Replica {

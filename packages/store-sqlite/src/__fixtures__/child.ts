@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const RUNNER = join(__dirname, 'run-ts.js');
+const RUNNER = join(__dirname, '../../../../tools/run-ts.js');
 
 /** A TypeScript fixture running in its own `node` process, read line by line. */
 export interface Child {

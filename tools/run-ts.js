@@ -1,16 +1,17 @@
 'use strict';
 /*
- * Runs a TypeScript file in a plain `node` child process, for the tests that
- * kill a writer with SIGKILL: `node run-ts.js <file.ts> [args…]`.
- * Compiles .ts on require with @swc/core (as jest does) and resolves
- * `@thidua/<name>` to that package's `src/`, so no build is needed.
+ * Runs a TypeScript file in a plain `node` child process, for the store tests
+ * that need real processes (killed with SIGKILL, restarted, several replicas):
+ * `node tools/run-ts.js <file.ts> [args…]`. Compiles .ts on require with
+ * @swc/core (as jest does) and resolves `@thidua/<name>` to that package's
+ * `src/`, so no build is needed. Test-only: no package ships it.
  */
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const packagesDir = path.resolve(__dirname, '../../..');
+const packagesDir = path.resolve(__dirname, '../packages');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveThidua(request, ...rest) {
   const match = /^@thidua\/([a-z-]+)(\/testing)?$/.exec(request);
