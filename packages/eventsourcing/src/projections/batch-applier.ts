@@ -3,7 +3,7 @@ import { ProjectionFailedError } from '../errors/errors';
 import type { Projection, ProjectionDocuments, ProjectionStore } from './projection';
 
 /** Documents an applier keeps cached across commits before it lets them go (bounds a long catch-up's memory). */
-const MAX_CACHED_DOCUMENTS = 10_000;
+const MAX_CACHED_DOCUMENTS = 2_000;
 
 /**
  * Applies events to an overlay of documents loaded from a projection store.

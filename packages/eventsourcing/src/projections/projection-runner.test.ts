@@ -238,6 +238,21 @@ describe('projection runner across versions and failures', () => {
     expect(await documents.listDocuments('counting')).toEqual(caughtUp);
   });
 
+  it('reads documents back from the store once it has let its cache of committed documents go', async () => {
+    const events = createInMemoryEventStore();
+    // More documents than an applier keeps cached: after the first round they are let go, and the second
+    // round must find each one in the store, not start it again.
+    const streams = 2_500;
+    for (const round of [0, 1]) {
+      for (let i = 0; i < streams; i += 1) await events.appendToStream(`s-${i}`, [{ type: 'Tick', data: { round } }]);
+    }
+    const documents = createInMemoryProjectionStore();
+    await createProjectionRunner({ eventStore: events, projectionStore: documents, projection: counting, batchSize: 500 }).catchUp();
+    const docs = await documents.listDocuments<{ positions: string[] }>('counting');
+    expect(docs).toHaveLength(streams);
+    expect(docs.every(({ doc }) => doc.positions.length === 2)).toBe(true);
+  });
+
   it('catches up again from the other process’s checkpoint when one moves it underneath', async () => {
     const events = await seeded();
     const documents = createInMemoryProjectionStore();
