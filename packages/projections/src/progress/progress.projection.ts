@@ -1,7 +1,8 @@
-import { ASSESSORS, type CampaignPhase } from '@thidua/domain';
+import { ASSESSORS, type Assessor, type CampaignPhase } from '@thidua/domain';
 import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
 import { own, put } from '../records';
-import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
+import { pledgeLocator, type PledgeLocation } from '../pledge-location';
+import { asThiduaEvent, required, type ThiduaEventType } from '../thidua-event';
 import type { ProgressBlocDoc, ProgressCampaignDoc, ProgressDoc, ProgressPledgeDoc } from './progress.types';
 
 /** Name of the campaign-progress projection in the projection store. */
@@ -26,7 +27,9 @@ const HANDLES = [
   'PledgeWithdrawn',
 ] as const satisfies readonly ThiduaEventType[];
 
-function keys(event: RecordedEvent): string[] {
+const locatePledge = pledgeLocator(progressCampaignKey);
+
+function keys(event: RecordedEvent): readonly string[] {
   const e = asThiduaEvent(event);
   switch (e.type) {
     case 'BlocEstablished':
@@ -42,42 +45,59 @@ function keys(event: RecordedEvent): string[] {
     case 'ScoreRecorded':
     case 'PledgeDisqualified':
     case 'PledgeWithdrawn':
-      return [progressCampaignKey(pledgeParts(e.data.pledgeId).campaignId)];
+      return locatePledge(e.data.pledgeId).keys;
     default:
       return [];
   }
 }
 
-function apply(event: RecordedEvent, docs: ProjectionDocuments<ProgressDoc>): void {
-  const e = asThiduaEvent(event);
-  // A key's prefix fixes its document's kind, so the casts below only restate what the key says.
-  const bloc = (blocId: string) => required(docs.get(progressBlocKey(blocId)) as ProgressBlocDoc | undefined, 'Bloc', blocId);
-  const campaign = (campaignId: string) =>
-    required(docs.get(progressCampaignKey(campaignId)) as ProgressCampaignDoc | undefined, 'Campaign', campaignId);
-  const setPhase = (campaignId: string, phase: CampaignPhase) => {
-    const doc = campaign(campaignId);
-    doc.phase = phase;
-    docs.set(progressCampaignKey(campaignId), doc);
-  };
-  const updatePledge = (pledgeId: string, change: (pledge: ProgressPledgeDoc) => void) => {
-    const { campaignId, unitId } = pledgeParts(pledgeId);
-    const doc = campaign(campaignId);
-    change(required(own(doc.pledges, unitId), 'Pledge', pledgeId));
-    docs.set(progressCampaignKey(campaignId), doc);
-  };
+type Docs = ProjectionDocuments<ProgressDoc>;
 
+// Module functions rather than closures made per event: apply runs for every event of a rebuild.
+// A key's prefix fixes its document's kind, so the casts below only restate what the key says.
+function blocDoc(docs: Docs, blocId: string): ProgressBlocDoc {
+  return required(docs.get(progressBlocKey(blocId)) as ProgressBlocDoc | undefined, 'Bloc', blocId);
+}
+
+function campaignDoc(docs: Docs, campaignId: string): ProgressCampaignDoc {
+  return required(docs.get(progressCampaignKey(campaignId)) as ProgressCampaignDoc | undefined, 'Campaign', campaignId);
+}
+
+function setPhase(docs: Docs, campaignId: string, phase: CampaignPhase): void {
+  const doc = campaignDoc(docs, campaignId);
+  doc.phase = phase;
+  docs.set(progressCampaignKey(campaignId), doc);
+}
+
+/** A pledge event's campaign document (the caller saves it under `location.key`). */
+function campaignOfPledge(docs: Docs, pledgeId: string, location: PledgeLocation): ProgressCampaignDoc {
+  return required(docs.get(location.key) as ProgressCampaignDoc | undefined, 'Campaign of pledge', pledgeId);
+}
+
+/** The pledge in its campaign document. */
+function pledgeOf(doc: ProgressCampaignDoc, pledgeId: string, location: PledgeLocation): ProgressPledgeDoc {
+  return required(own(doc.pledges, location.unitId), 'Pledge', pledgeId);
+}
+
+/** The levels of a criterion with `assessor` added, in the domain's order (self, cross, verified): the last one counts. */
+function withLevel(levels: readonly Assessor[] | undefined, assessor: Assessor): Assessor[] {
+  return ASSESSORS.filter((level) => level === assessor || (levels?.includes(level) ?? false));
+}
+
+function apply(event: RecordedEvent, docs: Docs): void {
+  const e = asThiduaEvent(event);
   switch (e.type) {
     case 'BlocEstablished':
       docs.set(progressBlocKey(e.data.blocId), { blocId: e.data.blocId, units: {} });
       return;
     case 'MemberAdmitted': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       put(doc.units, e.data.unitId, { unitName: e.data.unitName, member: true });
       docs.set(progressBlocKey(e.data.blocId), doc);
       return;
     }
     case 'MemberRemoved': {
-      const doc = bloc(e.data.blocId);
+      const doc = blocDoc(docs, e.data.blocId);
       const unit = own(doc.units, e.data.unitId);
       if (unit) unit.member = false;
       docs.set(progressBlocKey(e.data.blocId), doc);
@@ -95,16 +115,16 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<ProgressDoc>): vo
       });
       return;
     case 'ScoringOpened':
-      setPhase(e.data.campaignId, 'scoring');
+      setPhase(docs, e.data.campaignId, 'scoring');
       return;
     case 'ScoringClosed':
-      setPhase(e.data.campaignId, 'scoring-closed');
+      setPhase(docs, e.data.campaignId, 'scoring-closed');
       return;
     case 'CampaignClosed':
-      setPhase(e.data.campaignId, 'closed');
+      setPhase(docs, e.data.campaignId, 'closed');
       return;
     case 'PledgeSigned': {
-      const doc = campaign(e.data.campaignId);
+      const doc = campaignDoc(docs, e.data.campaignId);
       put(doc.pledges, e.data.unitId, {
         pledgeId: e.data.pledgeId,
         unitId: e.data.unitId,
@@ -116,24 +136,25 @@ function apply(event: RecordedEvent, docs: ProjectionDocuments<ProgressDoc>): vo
       docs.set(progressCampaignKey(e.data.campaignId), doc);
       return;
     }
-    case 'ScoreRecorded':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        const levels = new Set(own(pledge.levels, e.data.criterionId) ?? []);
-        levels.add(e.data.assessor);
-        // Kept in the domain's order (self, cross, verified) so the last one is the level that counts.
-        put(pledge.levels, e.data.criterionId, ASSESSORS.filter((level) => levels.has(level)));
-      });
+    case 'ScoreRecorded': {
+      const location = locatePledge(e.data.pledgeId);
+      const doc = campaignOfPledge(docs, e.data.pledgeId, location);
+      const pledge = pledgeOf(doc, e.data.pledgeId, location);
+      const levels = own(pledge.levels, e.data.criterionId);
+      // A re-score at a level already seen changes nothing here.
+      if (levels !== undefined && levels.includes(e.data.assessor)) return;
+      put(pledge.levels, e.data.criterionId, withLevel(levels, e.data.assessor));
+      docs.set(location.key, doc);
       return;
+    }
     case 'PledgeDisqualified':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.status = 'disqualified';
-      });
+    case 'PledgeWithdrawn': {
+      const location = locatePledge(e.data.pledgeId);
+      const doc = campaignOfPledge(docs, e.data.pledgeId, location);
+      pledgeOf(doc, e.data.pledgeId, location).status = e.type === 'PledgeDisqualified' ? 'disqualified' : 'withdrawn';
+      docs.set(location.key, doc);
       return;
-    case 'PledgeWithdrawn':
-      updatePledge(e.data.pledgeId, (pledge) => {
-        pledge.status = 'withdrawn';
-      });
-      return;
+    }
     default:
       return;
   }

@@ -1,7 +1,8 @@
 import { startsNewRanking, type Assessor } from '@thidua/domain';
 import type { Projection, ProjectionDocuments, RecordedEvent } from '@thidua/eventsourcing';
 import { own, put } from '../records';
-import { asThiduaEvent, pledgeParts, required, type ThiduaEventType } from '../thidua-event';
+import { pledgeLocator, type PledgeLocation } from '../pledge-location';
+import { asThiduaEvent, required, type ThiduaEventType } from '../thidua-event';
 import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsDoc, StandingsPledgeDoc } from './standings.types';
 
 /** Name of the year-end standings projection in the projection store. */
@@ -67,32 +68,7 @@ function campaignDoc(docs: Docs, campaignId: string): StandingsCampaignDoc {
   return required(docs.get(standingsCampaignKey(campaignId)) as StandingsCampaignDoc | undefined, 'Campaign', campaignId);
 }
 
-/** Where a pledge's events go: its campaign document's key (alone, as `keys` returns it) and its unit. */
-interface PledgeLocation {
-  readonly key: string;
-  readonly keys: readonly string[];
-  readonly unitId: string;
-}
-
-/**
- * The location of a pledge, remembered: each pledge event needs it twice
- * (keys, apply), and a rebuild meets every pledge many times. Keeping one key
- * string per campaign also keeps its hash for the document lookups. Bounded,
- * as the log may hold any number of pledges.
- */
-function locatePledge(pledgeId: string): PledgeLocation {
-  let location = locations.get(pledgeId);
-  if (location === undefined) {
-    const { campaignId, unitId } = pledgeParts(pledgeId);
-    const key = standingsCampaignKey(campaignId);
-    location = { key, keys: Object.freeze([key]), unitId };
-    if (locations.size >= MAX_REMEMBERED_PLEDGES) locations.clear();
-    locations.set(pledgeId, location);
-  }
-  return location;
-}
-const MAX_REMEMBERED_PLEDGES = 50_000;
-const locations = new Map<string, PledgeLocation>();
+const locatePledge = pledgeLocator(standingsCampaignKey);
 
 function saveBloc(docs: Docs, doc: StandingsBlocDoc): void {
   docs.set(standingsBlocKey(doc.blocId), doc);
