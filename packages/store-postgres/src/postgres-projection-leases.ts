@@ -58,16 +58,20 @@ export function createPostgresProjectionLeases(options: PostgresProjectionLeases
       // Insert a free lease, renew one's own, or take over an expired one; a
       // row returned means the lease is ours. A racing acquirer waits on the
       // row lock and re-checks the WHERE against the winner's row, so it loses.
+      // The clock is read once (the proposed row's renewed_at): separate
+      // clock_timestamp() calls differ by microseconds, and a first take must
+      // record the same instant as acquired and renewed.
       const rows = await query<[number]>({
         name: name('lease_acquire'),
-        text: `INSERT INTO ${q}.projection_leases AS l (projection, owner, acquired_at, renewed_at, expires_at)
-               VALUES ($1, $2, clock_timestamp(), clock_timestamp(), clock_timestamp() + $3::float8 * interval '1 millisecond')
+        text: `WITH now AS (SELECT clock_timestamp() AS t)
+               INSERT INTO ${q}.projection_leases AS l (projection, owner, acquired_at, renewed_at, expires_at)
+               SELECT $1, $2, now.t, now.t, now.t + $3::float8 * interval '1 millisecond' FROM now
                ON CONFLICT (projection) DO UPDATE SET
                  owner = excluded.owner,
-                 acquired_at = CASE WHEN l.owner = excluded.owner AND l.expires_at > clock_timestamp() THEN l.acquired_at ELSE clock_timestamp() END,
-                 renewed_at = clock_timestamp(),
-                 expires_at = clock_timestamp() + $3::float8 * interval '1 millisecond'
-               WHERE l.owner = excluded.owner OR l.expires_at <= clock_timestamp()
+                 acquired_at = CASE WHEN l.owner = excluded.owner AND l.expires_at > excluded.renewed_at THEN l.acquired_at ELSE excluded.acquired_at END,
+                 renewed_at = excluded.renewed_at,
+                 expires_at = excluded.expires_at
+               WHERE l.owner = excluded.owner OR l.expires_at <= excluded.renewed_at
                RETURNING 1`,
         values: [projection, owner, ttlMs],
         rowMode: 'array',
