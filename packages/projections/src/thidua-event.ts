@@ -22,25 +22,15 @@ export function asThiduaEvent(event: RecordedEvent): RecordedThiduaEvent {
  * The campaign and unit of a pledge id. Pledge events after `PledgeSigned`
  * carry only `pledgeId`; ids hold no dots, so it splits back exactly.
  */
-export function pledgeParts(pledgeId: string): PledgeParts {
-  // Every pledge event goes through here, twice (keys, then apply), and a pledge's events mostly come in runs:
-  // the last answer is kept. The registry already checked the id's grammar on read, so splitting at the dot
-  // is all that is left to do (the domain's parsePledgeId would run its pattern again).
-  if (pledgeId === lastPledgeId && lastParts !== null) return lastParts;
+export function pledgeParts(pledgeId: string): { campaignId: string; unitId: string } {
+  // The registry already checked the id's grammar on read: splitting at the dot is all that is left to do
+  // (the domain's parsePledgeId would run its pattern again, for every pledge event of a rebuild).
   const dot = pledgeId.indexOf('.');
   if (dot <= 0 || dot === pledgeId.length - 1 || pledgeId.indexOf('.', dot + 1) >= 0) {
     throw new Error(`Invalid pledgeId ${JSON.stringify(pledgeId)}: expected <campaignId>.<unitId>`);
   }
-  lastPledgeId = pledgeId;
-  lastParts = Object.freeze({ campaignId: pledgeId.slice(0, dot), unitId: pledgeId.slice(dot + 1) });
-  return lastParts;
+  return { campaignId: pledgeId.slice(0, dot), unitId: pledgeId.slice(dot + 1) };
 }
-
-/** A pledge id split back into its campaign and unit. */
-export type PledgeParts = Readonly<{ campaignId: string; unitId: string }>;
-
-let lastPledgeId = '';
-let lastParts: PledgeParts | null = null;
 
 /**
  * Throws when a document an event depends on is missing: the log is out of
