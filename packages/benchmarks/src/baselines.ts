@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInMemoryEventStore, toNdjsonLine, type EventMetadata, type RecordedEvent } from '@thidua/eventsourcing';
+import { createInMemoryEventStore, recordedFromNdjson, toNdjsonLine, type NdjsonEvent, type RecordedEvent } from '@thidua/eventsourcing';
 import { evolvePledge, initialPledgeState, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
 import { standingsProjection } from '@thidua/projections';
 import { appendGrouped, appendInChunks, appendInterleaved } from './append-workload';
@@ -18,31 +18,10 @@ import type { StreamPlan, Workload } from './workload';
 /** Order of a campaign-year log: one call per stream, or one event per call across all streams. */
 export type LogOrder = 'grouped' | 'interleaved';
 
-interface NdjsonEvent {
-  streamId: string;
-  revision: string;
-  id: string;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  metadata: EventMetadata;
-  recordedAt: string;
-}
-
-/** Parses one NDJSON line back into an envelope; the line number is its position, as in a dense log. */
+/** Parses one NDJSON line back into an envelope (no checks: a plain-JS baseline); the line number is its position, as in a dense log. */
 export function fromNdjsonLine(line: string, position: number): RecordedEvent {
   const parsed = JSON.parse(line) as NdjsonEvent;
-  return {
-    id: parsed.id,
-    streamId: parsed.streamId,
-    revision: BigInt(parsed.revision),
-    position: BigInt(position),
-    type: parsed.type,
-    schemaVersion: parsed.schemaVersion,
-    data: parsed.data,
-    metadata: parsed.metadata,
-    recordedAt: parsed.recordedAt,
-  };
+  return recordedFromNdjson(parsed, BigInt(parsed.revision), BigInt(position));
 }
 
 /** Reads an NDJSON file and parses every line. */
