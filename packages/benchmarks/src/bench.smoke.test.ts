@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
+import { describePostgres, TEST_DATABASE_URL } from '@thidua/store-postgres/testing';
 import { main } from './main';
 import { renderTable, type BenchReport, type FigureResult } from './report';
 import { benchSchemaPrefix } from './suites/postgres';
@@ -9,8 +9,6 @@ import { benchSchemaPrefix } from './suites/postgres';
  * checks the shape of what it reports, never how fast anything was (timings
  * depend on the machine and have no place in `npm test`).
  */
-
-const TEST_DATABASE_URL = process.env.THIDUA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -54,21 +52,6 @@ function expectWellFormed(result: FigureResult, runs: number): void {
 
 function figuresOf(report: BenchReport, store: FigureResult['store']): string[] {
   return report.results.filter((r) => r.store === store).map((r) => r.figure);
-}
-
-/** Whether the PostgreSQL test server answers; jest collects tests synchronously, so a child process asks. */
-function whyNoPostgres(): string | null {
-  const script = `
-    const { Client } = require('pg');
-    const client = new Client({ connectionString: process.env.PROBE_URL, connectionTimeoutMillis: 3000 });
-    client.connect().then(() => client.end()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`;
-  const probe = spawnSync(process.execPath, ['-e', script], {
-    cwd: __dirname,
-    encoding: 'utf8',
-    timeout: 10_000,
-    env: { ...process.env, PROBE_URL: TEST_DATABASE_URL },
-  });
-  return probe.status === 0 ? null : (probe.stderr || probe.error?.message || 'no answer').trim();
 }
 
 describe('npm run bench -- --quick', () => {
@@ -148,13 +131,7 @@ describe('npm run bench options', () => {
   });
 });
 
-const noPostgres = process.env.CI === 'true' ? null : whyNoPostgres();
-const describePostgres = noPostgres === null ? describe : describe.skip;
-if (noPostgres !== null) {
-  console.warn(`Skipping the bench's PostgreSQL smoke test: no PostgreSQL at ${TEST_DATABASE_URL} (${noPostgres}). With CI=true it runs and fails instead.`);
-}
-
-describePostgres(`npm run bench -- --quick on PostgreSQL${noPostgres === null ? '' : ' (skipped: no server)'}`, () => {
+describePostgres('npm run bench -- --quick on PostgreSQL', () => {
   it('reports every PostgreSQL figure and drops every schema it made', async () => {
     const run = await bench(['--quick', '--json', '--stores', 'postgres', '--pg-url', TEST_DATABASE_URL]);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
