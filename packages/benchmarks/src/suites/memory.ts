@@ -5,7 +5,7 @@
 import { createInMemoryEventStore, createInMemoryProjectionStore } from '@thidua/eventsourcing';
 import { thiduaRegistry } from '@thidua/domain';
 import { atLeast, atMost, between } from '../report';
-import type { StoreUnderTest, SuiteSizes } from './store-under-test';
+import { openStore, type StoreUnderTest, type SuiteSizes } from './store-under-test';
 
 /** Sizes of the issue: S = 2000, E = 50 (100 000 events); 200 × 500 against 10 000 × 10. */
 export const MEMORY_SIZES: SuiteSizes = {
@@ -49,16 +49,7 @@ export function memorySuite(options: { quick: boolean }): StoreUnderTest {
       'rebuild-standings': atLeast(2_000_000, 'events/s'),
     },
     async open() {
-      const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
-      const projectionStore = createInMemoryProjectionStore();
-      return {
-        eventStore,
-        projectionStore,
-        async close() {
-          await eventStore.close();
-          await projectionStore.close();
-        },
-      };
+      return openStore(createInMemoryEventStore({ registry: thiduaRegistry }), createInMemoryProjectionStore());
     },
   };
 }

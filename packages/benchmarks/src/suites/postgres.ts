@@ -6,7 +6,8 @@ import { Client } from 'pg';
 import { thiduaRegistry } from '@thidua/domain';
 import { createPostgresEventStore, createPostgresProjectionStore } from '@thidua/store-postgres';
 import { atLeast, atMost, between } from '../report';
-import type { StoreUnderTest, SuiteSizes } from './store-under-test';
+import { QUICK_SIZES } from './memory';
+import { openStore, type StoreUnderTest, type SuiteSizes } from './store-under-test';
 
 /** The server the bench looks for: 127.0.0.1:5432, user postgres (override with `--pg-url` or THIDUA_BENCH_DATABASE_URL). */
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,19 +26,8 @@ export const POSTGRES_SIZES: SuiteSizes = {
   sequential: { streams: 100, eventsPerStream: 10 },
 };
 
-/** Tiny sizes for the smoke test. */
-export const POSTGRES_QUICK_SIZES: SuiteSizes = {
-  campaign: { streams: 12, eventsPerStream: 5 },
-  single: { streams: 12, eventsPerStream: 5 },
-  scaling: [
-    { streams: 2, eventsPerStream: 20 },
-    { streams: 20, eventsPerStream: 2 },
-  ],
-  rehydrate: 50,
-  commands: { pledges: 4, rounds: 2 },
-  writers: 4,
-  sequential: { streams: 4, eventsPerStream: 3 },
-};
+/** Tiny sizes for the smoke test: the other stores' quick sizes, with the PostgreSQL-only figure and several writers. */
+export const POSTGRES_QUICK_SIZES: SuiteSizes = { ...QUICK_SIZES, writers: 4, sequential: { streams: 4, eventsPerStream: 3 } };
 
 /** Resolves to null when a server answers at `url`, to the reason otherwise. */
 export async function whyPostgresUnavailable(url: string): Promise<string | null> {
@@ -58,18 +48,21 @@ export function benchSchemaPrefix(): string {
   return `thidua_bench_${process.pid}_`;
 }
 
+/** Runs `work` on a client of its own, always ended. */
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The PostgreSQL suite against `url`. */
 export function postgresSuite(options: { quick: boolean; url: string }): StoreUnderTest {
   let opened = 0;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: options.url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => withClient(options.url, async (client) => void (await client.query(sql)));
   return {
     name: 'postgres',
     sizes: options.quick ? POSTGRES_QUICK_SIZES : POSTGRES_SIZES,
@@ -88,29 +81,15 @@ export function postgresSuite(options: { quick: boolean; url: string }): StoreUn
       const schema = `${benchSchemaPrefix()}${opened}`;
       const eventStore = createPostgresEventStore({ connectionString: options.url, schema, registry: thiduaRegistry });
       const projectionStore = createPostgresProjectionStore({ connectionString: options.url, schema });
-      return {
-        eventStore,
-        projectionStore,
-        async close() {
-          try {
-            await eventStore.close();
-            await projectionStore.close();
-          } finally {
-            await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          }
-        },
-        async settle() {
-          // Statistics for the tables the store made; without them the planner guesses (see docs/benchmarks.md).
-          const client = new Client({ connectionString: options.url });
-          await client.connect();
-          try {
+      return openStore(eventStore, projectionStore, {
+        cleanup: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
+        // Statistics for the tables the store made; without them the planner guesses (see docs/benchmarks.md).
+        settle: () =>
+          withClient(options.url, async (client) => {
             const tables = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
             for (const { tablename } of tables.rows) await client.query(`ANALYZE "${schema}"."${tablename}"`);
-          } finally {
-            await client.end();
-          }
-        },
-      };
+          }),
+      });
     },
   };
 }

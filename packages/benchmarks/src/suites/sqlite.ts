@@ -10,7 +10,8 @@ import { thiduaRegistry } from '@thidua/domain';
 import { createSqliteEventStore, createSqliteProjectionStore } from '@thidua/store-sqlite';
 import { atLeastOfBaseline, between } from '../report';
 import { QUICK_SIZES } from './memory';
-import type { StoreUnderTest, SuiteSizes } from './store-under-test';
+import { openStore, type StoreUnderTest, type SuiteSizes } from './store-under-test';
+import type { ProjectionStore } from '@thidua/eventsourcing';
 
 /**
  * The campaign year at full size; one-event-per-call figures smaller,
@@ -46,7 +47,7 @@ export function sqliteSuite(options: { quick: boolean }): StoreUnderTest {
       opened += 1;
       const database = join(dir, `bench-${opened}.db`);
       const eventStore = createSqliteEventStore({ database, registry: thiduaRegistry });
-      let projectionStore;
+      let projectionStore: ProjectionStore;
       try {
         projectionStore = createSqliteProjectionStore({ database });
       } catch (error) {
@@ -54,19 +55,7 @@ export function sqliteSuite(options: { quick: boolean }): StoreUnderTest {
         rmSync(dir, { recursive: true, force: true });
         throw error;
       }
-      const projections = projectionStore;
-      return {
-        eventStore,
-        projectionStore: projections,
-        async close() {
-          try {
-            await eventStore.close();
-            await projections.close();
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        },
-      };
+      return openStore(eventStore, projectionStore, { cleanup: () => rmSync(dir, { recursive: true, force: true }) });
     },
   };
 }

@@ -73,3 +73,27 @@ export interface StoreUnderTest {
   readonly inProcess: boolean;
   open(): Promise<OpenStore>;
 }
+
+/**
+ * An {@link OpenStore} over two stores: `close` closes both, then runs
+ * `cleanup` (remove the file, drop the schema) whatever closing threw.
+ */
+export function openStore(
+  eventStore: EventStore,
+  projectionStore: ProjectionStore,
+  extras: { cleanup?: () => void | Promise<void>; settle?: () => Promise<void> } = {},
+): OpenStore {
+  return {
+    eventStore,
+    projectionStore,
+    async close() {
+      try {
+        await eventStore.close();
+        await projectionStore.close();
+      } finally {
+        await extras.cleanup?.();
+      }
+    },
+    ...(extras.settle ? { settle: extras.settle } : {}),
+  };
+}
