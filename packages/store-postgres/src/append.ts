@@ -6,9 +6,10 @@ import {
   type SealedEvent,
   type StreamTip,
 } from '@thidua/eventsourcing';
-import type { PoolClient, QueryArrayConfig } from 'pg';
+import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
 import { sqlTypes, statementName, type PostgresConnection } from './schema';
+import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
 
 /**
  * TEST ONLY. Server-side sleeps wrapped around one append: `beforeMs` after
@@ -252,23 +253,8 @@ export class EventAppender {
   }
 
   /** The test-only path: the same statement inside an explicit transaction stretched by sleeps. */
-  private async writeStretched(query: QueryArrayConfig, delays: { beforeMs: number; holdMs: number }) {
-    const client: PoolClient = await this.connection.pool.connect();
-    let failed = false;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_sleep($1)', [delays.beforeMs / 1000]);
-      const result = await client.query<AppendRow>(query);
-      await client.query('SELECT pg_sleep($1)', [delays.holdMs / 1000]);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      failed = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed ? true : undefined);
-    }
+  private writeStretched(query: QueryArrayConfig, delays: StretchDelays) {
+    return inStretchedTransaction(this.connection.pool, delays, (client) => client.query<AppendRow>(query));
   }
 
   /** Maps database errors to the kernel's typed errors where they have a meaning for the caller. */

@@ -6,9 +6,10 @@ import {
   type ProjectionState,
   type ProjectionStore,
 } from '@thidua/eventsourcing';
-import type { PoolClient, QueryArrayConfig } from 'pg';
+import type { QueryArrayConfig } from 'pg';
 import { retryTransient } from './retry-transient';
 import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
+import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
 
 /**
  * TEST ONLY. Server-side sleeps around one projection commit (`beforeMs`
@@ -101,26 +102,15 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
     };
   };
 
-  const commitStretched = async (config: QueryArrayConfig, wait: { beforeMs: number; holdMs: number }) => {
+  const commitStretched = async (config: QueryArrayConfig, wait: StretchDelays) => {
     if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
     await ready();
-    const client: PoolClient = await pool.connect();
-    let failed = false;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_sleep($1)', [wait.beforeMs / 1000]);
-      const result = await client.query<[boolean, number | null, string | null]>({ ...config, types: sqlTypes });
-      await client.query('SELECT pg_sleep($1)', [wait.holdMs / 1000]);
-      await client.query('COMMIT');
-      return result.rows;
-    } catch (error) {
-      failed = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed ? true : undefined);
-    }
+    const result = await inStretchedTransaction(pool, wait, (client) =>
+      client.query<[boolean, number | null, string | null]>({ ...config, types: sqlTypes }),
+    );
+    return result.rows;
   };
+
 
   return {
     name: 'postgres',
