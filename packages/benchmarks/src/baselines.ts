@@ -9,6 +9,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } f
 import { join } from 'node:path';
 import { createInMemoryEventStore, recordedFromNdjson, toNdjsonLine, type NdjsonEvent, type RecordedEvent } from '@thidua/eventsourcing';
 import { evolvePledge, initialPledgeState, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
+import { foldProjection } from '@thidua/eventsourcing/testing';
 import { standingsProjection } from '@thidua/projections';
 import { appendGrouped, appendInChunks, appendInterleaved } from './append-workload';
 import { collectGarbage, durationMs, measure, ratePerSecond, stats, type RunCounts } from './measure';
@@ -38,20 +39,9 @@ export function readNdjson(path: string): RecordedEvent[] {
   return events;
 }
 
-const standingsHandles = new Set(standingsProjection.handles);
-
 /** The standings projection's fold over plain events, documents in a Map: no store, no runner, no commits. */
 export function foldStandings(events: Iterable<RecordedEvent>): ReadonlyMap<string, unknown> {
-  type StandingsDocs = Parameters<typeof standingsProjection.apply>[1];
-  type StandingsDoc = NonNullable<ReturnType<StandingsDocs['get']>>;
-  const docs = new Map<string, StandingsDoc>();
-  const view: StandingsDocs = {
-    get: (key) => docs.get(key),
-    set: (key, doc) => void docs.set(key, doc),
-    delete: (key) => void docs.delete(key),
-  };
-  for (const event of events) if (standingsHandles.has(event.type)) standingsProjection.apply(event, view);
-  return docs;
+  return foldProjection(standingsProjection, events);
 }
 
 /** The pledge decider's `evolve` over a pledge stream. */

@@ -6,6 +6,7 @@
  */
 export { deciderSpec, type DeciderThen, type ExpectedRejection } from './decider-spec';
 export { expectRejectedWithNothingAppended } from './expect-nothing-appended';
+export { foldProjection } from './fold-projection';
 export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
 export { describeProjectionStoreContract, type ProjectionStoreFactory } from './projection-store-contract';
 export {

@@ -1,4 +1,5 @@
 import type { Projection, RecordedEvent } from '@thidua/eventsourcing';
+import { foldProjection } from '@thidua/eventsourcing/testing';
 
 /** Events per append in the crash workload: a partial append would show as a batch of another size. */
 export const EVENTS_PER_APPEND = 4;
@@ -36,14 +37,5 @@ export const tallyProjection: Projection<Tally> = {
 
 /** The documents `tallyProjection` must hold after exactly `events`, folded in memory. */
 export function foldTally(events: readonly RecordedEvent[]): Map<string, Tally> {
-  const docs = new Map<string, Tally>();
-  for (const event of events) {
-    if (!tallyProjection.handles.includes(event.type)) continue;
-    tallyProjection.apply(event, {
-      get: (key) => docs.get(key),
-      set: (key, doc) => docs.set(key, doc),
-      delete: (key) => docs.delete(key),
-    });
-  }
-  return docs;
+  return foldProjection(tallyProjection, events);
 }

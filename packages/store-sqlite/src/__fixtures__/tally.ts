@@ -1,4 +1,5 @@
 import type { Projection, RecordedEvent } from '@thidua/eventsourcing';
+import { foldProjection } from '@thidua/eventsourcing/testing';
 
 export interface Tally {
   unit: string;
@@ -24,14 +25,5 @@ export const tallyProjection: Projection<Tally> = {
 
 /** The same fold done directly over a list of events: what the stored documents must equal. */
 export function foldTally(events: readonly RecordedEvent[]): Map<string, Tally> {
-  const docs = new Map<string, Tally>();
-  for (const event of events) {
-    if (!tallyProjection.handles.includes(event.type)) continue;
-    tallyProjection.apply(event, {
-      get: (key) => docs.get(key),
-      set: (key, doc) => docs.set(key, doc),
-      delete: (key) => docs.delete(key),
-    });
-  }
-  return docs;
+  return foldProjection(tallyProjection, events);
 }
