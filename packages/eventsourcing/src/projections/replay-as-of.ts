@@ -32,16 +32,16 @@ export async function replayAsOf(options: {
   const stopAtPosition = 'position' in asOf ? asOf.position : null;
   const checkpoints = new Map<string, bigint | null>(projections.map((p) => [p.name, null]));
   for (const projection of projections) await target.reset(projection.name, projection.version);
+  // One applier per projection for the whole replay: the documents it committed stay cached for the next pages.
+  const appliers = projections.map((projection) => ({ projection, applier: new BatchApplier(projection, target) }));
 
   let from: bigint | undefined;
   for (;;) {
     const page = await eventStore.readAllPage({ fromPosition: from, maxCount: batchSize });
     // recordedAt may not follow position exactly across concurrent writers, so a time cut filters rather than stops.
     const selected = page.filter(until);
-    for (const projection of projections) {
-      const applier = new BatchApplier(projection, target);
-      await applier.prefetch(selected);
-      for (const event of selected) applier.apply(event);
+    for (const { projection, applier } of appliers) {
+      await applier.applyPage(selected);
       const committed = await applier.commit(projection.version, checkpoints.get(projection.name) ?? null);
       if (committed !== null) checkpoints.set(projection.name, committed);
     }
