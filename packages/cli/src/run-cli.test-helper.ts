@@ -58,3 +58,14 @@ export async function tempWorkdir(prefix: string): Promise<{ path: string; remov
 export function asLines(values: readonly unknown[]): string {
   return values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join('\n') + '\n';
 }
+
+/** The events of an NDJSON export without their `recordedAt` (the target store's clock): what two stores' exports share. */
+export function exportedWithoutRecordedAt(ndjson: string): Record<string, unknown>[] {
+  return ndjson
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const { recordedAt: _recordedAt, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return rest;
+    });
+}

@@ -9,17 +9,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../store-eventstoredb/dist/testing-double';
-import { asLines, runCli, tempWorkdir } from '../run-cli.test-helper';
+import { asLines, exportedWithoutRecordedAt, runCli, tempWorkdir } from '../run-cli.test-helper';
 import { SMALL_BLOC, SMALL_YEAR, smallCampaignCommands } from '../small-campaign.test-helper';
-
-const withoutRecordedAt = (ndjson: string) =>
-  ndjson
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const { recordedAt: _recordedAt, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      return rest;
-    });
 
 describe('thidua with an EventStoreDB store', () => {
   let dir: Awaited<ReturnType<typeof tempWorkdir>>;
@@ -66,7 +57,7 @@ describe('thidua with an EventStoreDB store', () => {
       runCli(['--store', 'sqlite:reference.db', 'export'], { cwd: dir.path }),
       runCli(['--store', url, 'export'], { cwd: dir.path }),
     ]);
-    expect(withoutRecordedAt(target.stdout)).toEqual(withoutRecordedAt(source.stdout));
+    expect(exportedWithoutRecordedAt(target.stdout)).toEqual(exportedWithoutRecordedAt(source.stdout));
 
     const again = await runCli(['--store', url, 'import', 'log.ndjson'], { cwd: dir.path });
     expect(again.code).toBe(0);

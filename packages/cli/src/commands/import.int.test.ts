@@ -6,17 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeWithPostgres, testSchema } from '../postgres.test-helper';
-import { asLines, runCli, tempWorkdir } from '../run-cli.test-helper';
+import { asLines, exportedWithoutRecordedAt, runCli, tempWorkdir } from '../run-cli.test-helper';
 import { SMALL_BLOC, SMALL_YEAR, smallCampaignCommands } from '../small-campaign.test-helper';
-
-const withoutRecordedAt = (ndjson: string) =>
-  ndjson
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const { recordedAt: _recordedAt, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      return rest;
-    });
 
 describeWithPostgres('thidua export (SQLite) → import (PostgreSQL)', () => {
   const schema = testSchema('import');
@@ -43,7 +34,7 @@ describeWithPostgres('thidua export (SQLite) → import (PostgreSQL)', () => {
       runCli(['--store', schema.url, 'export'], { cwd: dir.path }),
     ]);
     expect(target.code).toBe(0);
-    expect(withoutRecordedAt(target.stdout)).toEqual(withoutRecordedAt(source.stdout));
+    expect(exportedWithoutRecordedAt(target.stdout)).toEqual(exportedWithoutRecordedAt(source.stdout));
 
     const standings = ['standings', '--bloc', SMALL_BLOC, '--year', String(SMALL_YEAR), '--format', 'json'];
     const [fromSqlite, fromPostgres] = await Promise.all([
