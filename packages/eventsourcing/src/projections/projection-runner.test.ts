@@ -4,6 +4,7 @@ import { createInMemoryProjectionLeases } from '../in-memory/in-memory-projectio
 import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection-store';
 import type { Projection, ProjectionStore } from './projection';
 import { createProjectionRunner, waitForCheckpoint } from './projection-runner';
+import { readsBeforePromote } from '../testing/reads-before-promote';
 
 /** Counts every applied event per stream, and records positions so a double application shows. */
 const counting: Projection<{ positions: string[] }> = {
@@ -149,7 +150,7 @@ describe('projection runner across versions and failures', () => {
     const seen: Promise<unknown>[] = [];
     await createProjectionRunner({
       eventStore: events,
-      projectionStore: documents,
+      projectionStore: readsBeforePromote(documents, seen),
       projection: versioned(2),
       batchSize: 1,
       onProgress: () => seen.push(documents.listDocuments('counting')),

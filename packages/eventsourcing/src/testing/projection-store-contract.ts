@@ -3,6 +3,7 @@ import { createInMemoryEventStore } from '../in-memory/in-memory-event-store';
 import type { Projection, ProjectionStore } from '../projections/projection';
 import { createProjectionRunner } from '../projections/projection-runner';
 import { replayAsOf } from '../projections/replay-as-of';
+import { readsBeforePromote } from './reads-before-promote';
 
 /** Builds a fresh, empty projection store; the suite closes it after each test. */
 export type ProjectionStoreFactory = () => Promise<ProjectionStore>;
@@ -196,10 +197,10 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
         await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection(name) }).catchUp();
         const before = await store.listDocuments(name);
         await events.appendToStream('pledge-b', [scored('b', 10)]);
-        const seen: unknown[] = [];
+        const seen: Promise<unknown>[] = [];
         const runner = createProjectionRunner({
           eventStore: events,
-          projectionStore: store,
+          projectionStore: readsBeforePromote(store, seen),
           projection: tallyProjection(name),
           batchSize: 1,
           onProgress: () => {
