@@ -8,6 +8,7 @@ import { registerProjectionsCommand } from './commands/projections';
 import { registerStandingsCommand } from './commands/standings';
 import { ExitCode, UsageError } from './exit-codes';
 import { describeError, printInfo } from './output';
+import { PROGRESS_WHEN, type ProgressWhen } from './progress';
 import { ACCEPTED_STORE_FORMS, DEFAULT_STORE_URL } from './store-url';
 
 /** Options every command accepts (declared once on the program). */
@@ -15,6 +16,7 @@ export interface GlobalOptions {
   store: string;
   projections?: string;
   debug?: boolean;
+  progress?: ProgressWhen;
 }
 
 /** What a command's action reports back: the process exit code. */
@@ -33,6 +35,12 @@ export function createProgram(finish: Finish): Command {
         '--projections <url>',
         'where projection documents live: sqlite:<path> | postgres://… | memory: (default: the event store\'s own database; sqlite:./thidua-projections.db for EventStoreDB)',
       ),
+    )
+    .addOption(
+      new Option('--progress <when>', 'progress of long work on stderr: auto (once a step takes over a second), always, never')
+        .choices(PROGRESS_WHEN)
+        .env('THIDUA_PROGRESS')
+        .default('auto'),
     )
     .option('--debug', 'print stack traces of unexpected errors')
     .addHelpText(

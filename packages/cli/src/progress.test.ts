@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createProgressReporter } from './progress';
+import { createProgressReporter, createStepMeters, everyNth } from './progress';
 
 const progress = (checkpoint: bigint | null, processed: number) => ({ projection: 'standings', processed, checkpoint, head: 200n });
 
@@ -29,5 +29,71 @@ describe('rebuild progress', () => {
     expect(output()).toMatch(/^rebuild standings: 0\/200 \(0%\), \d+ events\/s\n/);
     expect(output()).not.toContain('\x1b[');
     expect(output()).toContain('rebuild standings: done, 200 events applied up to position 200');
+  });
+});
+
+describe('step meters', () => {
+  /** A clock the test moves by hand. */
+  const clock = () => {
+    let ms = 0;
+    return { now: () => ms, advance: (by: number) => void (ms += by) };
+  };
+
+  it('stay quiet for a step that ends within a second, then write at most a line a second', () => {
+    const { stream, output } = capture(false);
+    const time = clock();
+    const meters = createStepMeters({ stream, now: time.now });
+    meters.report({ step: 'import: appending', done: 0, total: 10 });
+    time.advance(900);
+    meters.report({ step: 'import: appending', done: 5, total: 10 });
+    expect(output()).toBe('');
+    time.advance(200);
+    meters.report({ step: 'import: appending', done: 6, total: 10 });
+    time.advance(500);
+    meters.report({ step: 'import: appending', done: 8, total: 10 });
+    meters.finish();
+    expect(output()).toBe('import: appending: 6/10 (60%), 5 events/s, ETA 0.7s\n');
+  });
+
+  it('start a new meter for each step; bytes are shown in MB', () => {
+    const { stream, output } = capture(false);
+    const time = clock();
+    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    meters.report({ step: 'import: validating log.ndjson', unit: 'bytes', done: 1024 * 1024, total: 4 * 1024 * 1024 });
+    meters.report({ step: 'import: appending', done: 0, total: 10 });
+    meters.finish();
+    expect(output()).toBe('import: validating log.ndjson: 1.0/4.0 MB (25%), 0.0 MB/s\nimport: appending: 0/10 (0%), 0 events/s\n');
+  });
+
+  it('show nothing, summaries included, under --progress never', () => {
+    const { stream, output } = capture(true);
+    const time = clock();
+    const meters = createStepMeters({ stream, now: time.now, when: 'never' });
+    time.advance(5_000);
+    meters.report({ step: 'export: writing to stdout', done: 1, total: 2 });
+    meters.finish();
+    const reporter = createProgressReporter('rebuild standings', { stream, when: 'never' });
+    reporter.update(progress(100n, 100));
+    reporter.finish(progress(200n, 200));
+    expect(output()).toBe('');
+  });
+
+  it('complete and stop a bar on a terminal when the step ends, with the rate as of the last report', () => {
+    const { stream, output } = capture(true);
+    const time = clock();
+    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    meters.report({ step: 'audit verify: hash chains and payloads', done: 0, total: 200 });
+    time.advance(1_000);
+    meters.report({ step: 'audit verify: hash chains and payloads', done: 150, total: 200 });
+    time.advance(60_000); // the caller finishes long after its last report
+    meters.finish();
+    expect(output()).toMatch(/audit verify: hash chains and payloads \[[█░]+\] 100% \| 200\/200 \| 150 events\/s/);
+  });
+
+  it('report one item in n, starting with the first', () => {
+    const seen: number[] = [];
+    const report = everyNth(3, (n: number) => seen.push(n));
+    for (let n = 1; n <= 7; n += 1) report(n);
+    expect(seen).toEqual([1, 4, 7]);
   });
 });

@@ -7,6 +7,8 @@ import { UsageError } from './exit-codes';
 export interface NumberedLine {
   lineNumber: number;
   text: string;
+  /** Bytes of the file read so far (read ahead in chunks, so a little past this line): for progress. */
+  bytesRead: number;
 }
 
 /**
@@ -20,13 +22,14 @@ export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
   } catch {
     throw new UsageError(`cannot read ${path}: no such file or not readable`);
   }
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
   try {
     for await (const line of lines) {
       lineNumber += 1;
       // An editor may save a byte-order mark; it is not part of the first line's JSON.
-      yield { lineNumber, text: lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line };
+      yield { lineNumber, text: lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line, bytesRead: input.bytesRead };
     }
   } finally {
     lines.close();

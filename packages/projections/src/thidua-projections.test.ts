@@ -65,7 +65,14 @@ describe('createThiduaProjections', () => {
     const ids = await campaignLog();
     const projectionStore = createInMemoryProjectionStore();
     const projections = createThiduaProjections({ eventStore: ids.log.eventStore, projectionStore });
-    await projections.catchUp();
+    const caughtUp: ProjectionProgress[] = [];
+    await projections.catchUp((p) => caughtUp.push(p));
+    // Each projection reports as it goes, in order, and ends at the head.
+    const head = await ids.log.eventStore.headPosition();
+    expect([...new Set(caughtUp.map((p) => p.projection))]).toEqual(thiduaProjections.map((p) => p.name));
+    for (const name of thiduaProjections.map((p) => p.name)) {
+      expect(caughtUp.filter((p) => p.projection === name).at(-1)).toMatchObject({ checkpoint: head, head });
+    }
     const before = await readAll(projectionStore, ids);
     expect(before.standings?.rows.map((r) => [r.unitId, r.rank, r.total])).toEqual([
       ['a', 1, 17.5],

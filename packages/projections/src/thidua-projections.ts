@@ -42,8 +42,11 @@ export interface ThiduaProjectionsOptions {
 /** The thidua projections run together over one log and one projection store. */
 export interface ThiduaProjections {
   readonly projections: readonly Projection[];
-  /** Brings every projection up to the log's head (rebuilding those whose version changed). */
-  catchUp(): Promise<ProjectionProgress[]>;
+  /**
+   * Brings every projection up to the log's head (rebuilding those whose
+   * version changed), one after the other; `onProgress` hears each page.
+   */
+  catchUp(onProgress?: (progress: ProjectionProgress) => void): Promise<ProjectionProgress[]>;
   /**
    * Replays one projection (by name) or all of them from the start of the log,
    * beside the live documents, and swaps the result in at once (the kernel's
@@ -86,10 +89,15 @@ export function createThiduaProjections(options: ThiduaProjectionsOptions): Thid
 
   return {
     projections: thiduaProjections,
-    async catchUp() {
+    async catchUp(onProgress) {
       const progress: ProjectionProgress[] = [];
-      // One after the other: each reads the log once, and a failure names its projection without others racing it.
-      for (const runner of runners) progress.push(await runner.catchUp());
+      reportProgress = onProgress;
+      try {
+        // One after the other: each reads the log once, and a failure names its projection without others racing it.
+        for (const runner of runners) progress.push(await runner.catchUp());
+      } finally {
+        reportProgress = undefined;
+      }
       return progress;
     },
     async rebuild(name, onProgress) {

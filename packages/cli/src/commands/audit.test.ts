@@ -33,6 +33,19 @@ describe('thidua audit', () => {
     expect(run.stdout).toContain('replayed twice, identical documents');
   });
 
+  it('shows each step of the verification with --progress always', async () => {
+    const run = await runCli(['--store', 'sqlite:sound.db', '--progress', 'always', 'audit', 'verify'], { cwd: dir.path });
+    expect(run.code).toBe(0);
+    const steps = run.stderr.split('\n').filter((line) => line !== '').map((line) => line.slice(0, line.indexOf(': ', 'audit verify: '.length)));
+    // A slow machine may write a step twice (a line a second): the steps, in order, are what counts.
+    expect([...new Set(steps)]).toEqual([
+      'audit verify: hash chains and payloads',
+      ...[1, 2].flatMap((round) =>
+        ['standings', 'chair-history', 'audit-trail', 'campaign-progress'].map((name) => `audit verify: replay ${round} of 2, ${name}`),
+      ),
+    ]);
+  });
+
   it('names the event whose payload was changed in the database file: exit code 1', async () => {
     const db = new Database(join(dir.path, 'tampered.db'));
     let target: { position: number; stream_id: string; revision: number; id: string };

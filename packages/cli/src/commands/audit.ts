@@ -13,6 +13,8 @@ import { ExitCode, UsageError } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
 import { openDataSink, plural, printData, printInfo, renderTable } from '../output';
+import { catchUpReadModels } from '../catch-up';
+import { createStepMeters, everyNth, projectionStep, withMeters, type StepProgress } from '../progress';
 
 /** The first thing found wrong with a log. */
 export interface AuditFinding {
@@ -36,14 +38,22 @@ export interface AuditReport {
  * fresh in-memory projection stores and requires identical documents. Stops
  * at the first problem.
  */
-export async function verifyLog(eventStore: EventStore): Promise<AuditReport> {
+export async function verifyLog(
+  eventStore: EventStore,
+  onProgress: (progress: StepProgress) => void = () => undefined,
+): Promise<AuditReport> {
   const verifier = new ChainVerifier();
   const streams = new Set<string>();
   let events = 0;
   const names = thiduaProjections.map((projection) => projection.name);
   const report = (finding: AuditFinding): AuditReport => ({ events, streams: streams.size, projections: names, finding });
 
+  const head = Number((await eventStore.headPosition()) ?? 0n);
+  const checking = everyNth(1_000, (position: bigint) =>
+    onProgress({ step: 'audit verify: hash chains and payloads', done: Number(position), total: head }),
+  );
   for await (const event of eventStore.readAll({ raw: true })) {
+    checking(event.position);
     const at = { streamId: event.streamId, revision: event.revision, position: event.position, eventId: event.id };
     const broken = verifier.check(event);
     if (broken) return report({ event: at, problem: `hash chain broken: ${broken.reason}` });
@@ -57,9 +67,9 @@ export async function verifyLog(eventStore: EventStore): Promise<AuditReport> {
     streams.add(event.streamId);
   }
 
-  const first = await replay(eventStore);
+  const first = await replay(eventStore, 1, onProgress);
   if ('finding' in first) return report(first.finding);
-  const second = await replay(eventStore);
+  const second = await replay(eventStore, 2, onProgress);
   if ('finding' in second) return report(second.finding);
   try {
     for (const name of names) {
@@ -75,10 +85,16 @@ export async function verifyLog(eventStore: EventStore): Promise<AuditReport> {
 }
 
 /** Replays every projection from the start into a fresh in-memory projection store. */
-async function replay(eventStore: EventStore): Promise<{ store: ProjectionStore } | { finding: AuditFinding }> {
+async function replay(
+  eventStore: EventStore,
+  round: 1 | 2,
+  onProgress: (progress: StepProgress) => void,
+): Promise<{ store: ProjectionStore } | { finding: AuditFinding }> {
   const store = createInMemoryProjectionStore();
   try {
-    await createThiduaProjections({ eventStore, projectionStore: store }).catchUp();
+    await createThiduaProjections({ eventStore, projectionStore: store }).catchUp((progress) =>
+      onProgress(projectionStep(`audit verify: replay ${round} of 2`, progress)),
+    );
     return { store };
   } catch (error) {
     await store.close();
@@ -186,7 +202,8 @@ Examples:
 
 async function verify(options: GlobalOptions): Promise<ExitCode> {
   return withStores(options, async ({ eventStore, description }) => {
-    const report = await verifyLog(eventStore);
+    const meters = createStepMeters({ when: options.progress });
+    const report = await withMeters(meters, () => verifyLog(eventStore, meters.report));
     if (report.finding) {
       printInfo(`audit verify: ${description} is UNSOUND`);
       printInfo(`  ${describeFinding(report.finding)}`);
@@ -211,7 +228,7 @@ async function trail(options: TrailOptions): Promise<ExitCode> {
   }
   return withStores(options, async (stores) => {
     const projectionStore = await stores.projectionStore();
-    await createThiduaProjections({ eventStore: stores.eventStore, projectionStore }).catchUp();
+    await catchUpReadModels(stores.eventStore, projectionStore, options.progress);
     const query = options.stream !== undefined ? { streamId: options.stream } : { unitId: options.unit ?? '' };
     const entries = await getAuditTrail(projectionStore, query);
     const sink = openDataSink(options.out);

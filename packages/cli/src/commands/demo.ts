@@ -86,7 +86,7 @@ async function runDemo(options: DemoOptions): Promise<ExitCode> {
     // A rebuild, not a catch-up: projections kept elsewhere (--projections) may hold an older log's documents.
     const projectionStore = await stores.projectionStore();
     await createThiduaProjections({ eventStore: stores.eventStore, projectionStore }).rebuild();
-    const { standings, unitNames } = await readStandings(stores, { blocId: BLOC_ID, year: DEMO_YEAR });
+    const { standings, unitNames } = await readStandings(stores, { blocId: BLOC_ID, year: DEMO_YEAR, progress: options.progress });
 
     const report = openDataSink(options.report);
     try {

@@ -126,6 +126,29 @@ describe('thidua export / import', () => {
     expect(after.stdout).toBe('');
   });
 
+  it('shows the progress of each step with --progress always (quiet by default for work this short)', async () => {
+    const count = parseLines(exported).length;
+    const run = await runCli(['--store', 'sqlite:progress.db', '--progress', 'always', 'import', 'log.ndjson'], { cwd: dir.path });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^import: validating log\.ndjson: \d+\.\d\/\d+\.\d MB \(\d+%\), /m);
+    expect(run.stderr).toMatch(/^import: appending: \d+\/\d+ \(\d+%\), \d+ events\/s/m);
+    // A second import of the same file into a store that holds events checks the new ids against it.
+    const partial = exported.split('\n').slice(0, 3).join('\n');
+    await writeFile(join(dir.path, 'partial.ndjson'), `${partial}\n`);
+    const into = await runCli(['--store', 'sqlite:progress-partial.db', 'import', 'partial.ndjson'], { cwd: dir.path });
+    expect(into.code).toBe(0);
+    const rest = await runCli(['--store', 'sqlite:progress-partial.db', '--progress', 'always', 'import', 'log.ndjson'], { cwd: dir.path });
+    expect(rest.code).toBe(0);
+    expect(rest.stdout).toContain(`imported ${count - 3} events`);
+    expect(rest.stderr).toMatch(/^import: checking the new event ids against the store: \d+\/3 /m);
+
+    const exporting = await runCli(['--store', 'sqlite:progress.db', '--progress', 'always', 'export', '--out', 'again.ndjson'], { cwd: dir.path });
+    expect(exporting.code).toBe(0);
+    expect(exporting.stderr).toMatch(new RegExp(`^export: writing to again\\.ndjson: \\d+/${count} \\(\\d+%\\)`, 'm'));
+    const quiet = await runCli(['--store', 'sqlite:progress.db', '--progress', 'never', 'export'], { cwd: dir.path });
+    expect(quiet.stderr).toBe(`exported ${count} events of 5 streams from sqlite:progress.db to stdout\n`);
+  });
+
   it('validates without appending on --dry-run', async () => {
     const run = await runCli(['--store', 'sqlite:dry.db', 'import', '--dry-run', 'log.ndjson'], { cwd: dir.path });
     expect(run.code).toBe(0);

@@ -10,17 +10,21 @@ import {
   type RecordedEvent,
 } from '@thidua/eventsourcing';
 import { thiduaRegistry } from '@thidua/domain';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
 import { plural, printData, printInfo } from '../output';
+import { createStepMeters, everyNth, withMeters, type StepProgress } from '../progress';
 import { readLines } from '../read-lines';
 
 /** Events appended per call at most: an import of one huge stream still commits in bounded transactions. */
 const MAX_EVENTS_PER_APPEND = 500;
 /** Stored events read per round-trip when comparing an import with what the store already holds. */
 const COMPARE_PAGE = 1_000;
+/** Lines, or stored events, between two progress reports while validating. */
+const REPORT_EVERY = 500;
 
 /** A line the import refuses, and every reason why. */
 export interface BadLine {
@@ -57,7 +61,11 @@ export interface ImportPlan {
  * {@link ChainVerifier} from the store's own tip; and that events the store
  * already holds are the same events.
  */
-export async function planImport(path: string, eventStore: EventStore): Promise<ImportPlan> {
+export async function planImport(
+  path: string,
+  eventStore: EventStore,
+  onProgress: (progress: StepProgress) => void = () => undefined,
+): Promise<ImportPlan> {
   const badLines: BadLine[] = [];
   const streams = new Map<string, StreamPlan>();
   const verifier = new ChainVerifier();
@@ -105,7 +113,12 @@ export async function planImport(path: string, eventStore: EventStore): Promise<
     return plan.stored.get(revision);
   };
 
-  for await (const { lineNumber, text } of readLines(path)) {
+  const fileSize = (await stat(path).catch(() => null))?.size ?? 0;
+  const validating = everyNth(REPORT_EVERY, (bytesRead: number) =>
+    onProgress({ step: `import: validating ${path}`, unit: 'bytes', done: bytesRead, total: fileSize }),
+  );
+  for await (const { lineNumber, text, bytesRead } of readLines(path)) {
+    validating(bytesRead);
     if (text.trim() === '') continue;
     const parsed = parseNdjsonLine(text);
     if (!parsed.ok) {
@@ -152,8 +165,13 @@ export async function planImport(path: string, eventStore: EventStore): Promise<
   }
 
   // Ids are unique store-wide (EventStoreDB dedupes by them): a new line must not reuse one the store holds elsewhere.
-  if (newIds.size > 0 && (await eventStore.headPosition()) !== null) {
+  const head = newIds.size > 0 ? await eventStore.headPosition() : null;
+  if (head !== null) {
+    const checking = everyNth(REPORT_EVERY, (position: bigint) =>
+      onProgress({ step: 'import: checking the new event ids against the store', done: Number(position), total: Number(head) }),
+    );
     for await (const stored of eventStore.readAll({ raw: true })) {
+      checking(stored.position);
       const lineNumber = newIds.get(stored.id);
       if (lineNumber !== undefined) {
         badLines.push({ lineNumber, reason: `event id ${stored.id} is already in the store, at ${stored.streamId}@${stored.revision}` });
@@ -181,7 +199,12 @@ export interface ImportResult {
  * and payloads are passed as they are, so the store recomputes the very
  * hashes of the file; any difference is a `corrupt_log` error.
  */
-export async function applyImport(path: string, eventStore: EventStore, plan: ImportPlan): Promise<ImportResult> {
+export async function applyImport(
+  path: string,
+  eventStore: EventStore,
+  plan: ImportPlan,
+  onProgress: (progress: StepProgress) => void = () => undefined,
+): Promise<ImportResult> {
   let appended = 0;
   const touched = new Set<string>();
   let run: { streamId: string; first: bigint; events: NewEvent[]; lines: { lineNumber: number; hash: string }[] } | null = null;
@@ -203,6 +226,8 @@ export async function applyImport(path: string, eventStore: EventStore, plan: Im
       appended += result.events.length;
       touched.add(streamId);
     }
+    // One report per append call: cheap next to the commit it follows.
+    onProgress({ step: 'import: appending', done: appended, total: plan.newEvents });
   };
 
   try {
@@ -268,7 +293,8 @@ Examples:
 
 async function importFile(path: string, options: ImportOptions): Promise<ExitCode> {
   return withStores(options, async ({ eventStore, description }) => {
-    const plan = await planImport(path, eventStore);
+    const meters = createStepMeters({ when: options.progress });
+    const plan = await withMeters(meters, () => planImport(path, eventStore, meters.report));
     if (plan.badLines.length > 0) {
       for (const bad of plan.badLines) printInfo(`line ${bad.lineNumber}: ${bad.reason}`);
       printInfo(`import refused: ${plural(plan.badLines.length, 'bad line')} in ${path}; nothing was appended`);
@@ -283,7 +309,7 @@ async function importFile(path: string, options: ImportOptions): Promise<ExitCod
       await printData(`nothing to import: all ${plural(total, 'event')} of ${path} are already in ${description}\n`);
       return ExitCode.ok;
     }
-    const result = await applyImport(path, eventStore, plan);
+    const result = await withMeters(meters, () => applyImport(path, eventStore, plan, meters.report));
     await printData(
       `imported ${plural(result.appended, 'event')} into ${plural(result.streams, 'stream')} of ${description} (${plan.present} already present)\n`,
     );

@@ -43,7 +43,7 @@ async function rebuild(options: RebuildOptions, names: readonly string[]): Promi
     const projections = createThiduaProjections({ eventStore: stores.eventStore, projectionStore: await stores.projectionStore() });
     const lines: string[] = [];
     for (const name of selected) {
-      const reporter = createProgressReporter(`rebuild ${name}`);
+      const reporter = createProgressReporter(`rebuild ${name}`, { when: options.progress });
       const [progress] = await projections.rebuild(name, (update) => reporter.update(update));
       if (progress) {
         reporter.finish(progress);

@@ -34,6 +34,16 @@ describe('thidua standings', () => {
     expect(ranked.map((line) => /│\s*(\d)\s*│\s*(Sở [ABC])/.exec(line)?.slice(1).join(' '))).toEqual(['1 Sở B', '2 Sở A', '3 Sở C']);
   });
 
+  it('shows the catch-up of the read models with --progress always', async () => {
+    expect((await runCli(['--store', 'sqlite:fresh.db', 'exec', 'campaign.ndjson'], { cwd: dir.path })).code).toBe(0);
+    const run = await runCli(['--store', 'sqlite:fresh.db', '--progress', 'always', ...query], { cwd: dir.path });
+    expect(run.code).toBe(0);
+    for (const name of ['standings', 'chair-history', 'audit-trail', 'campaign-progress']) {
+      expect(run.stderr).toMatch(new RegExp(`^catching up the read models, ${name}: \\d+/25 \\(\\d+%\\)`, 'm'));
+    }
+    expect(run.stdout).toContain('Chair flag: Sở A → Sở C');
+  });
+
   it('prints the DESIGN §4 JSON', async () => {
     const run = await runCli([...query, '--format', 'json'], { cwd: dir.path });
     expect(run.code).toBe(0);

@@ -1,6 +1,5 @@
 import { NotFoundError, type AsOf } from '@thidua/eventsourcing';
 import {
-  createThiduaProjections,
   getChairHistory,
   getYearEndStandings,
   getYearEndStandingsAsOf,
@@ -10,6 +9,8 @@ import {
   type YearEndStandings,
 } from '@thidua/projections';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { catchUpReadModels } from '../catch-up';
+import type { ProgressWhen } from '../progress';
 import { ExitCode, UsageError } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores, type OpenedStores } from '../open-store';
@@ -82,14 +83,14 @@ export async function unitNamesOf(stores: OpenedStores, blocId: string): Promise
  */
 export async function readStandings(
   stores: OpenedStores,
-  query: { blocId: string; year: number; asOf?: AsOf | undefined },
+  query: { blocId: string; year: number; asOf?: AsOf | undefined; progress?: ProgressWhen | undefined },
 ): Promise<{ standings: YearEndStandings; unitNames: Record<string, string> }> {
   const { blocId, year, asOf } = query;
   let standings: YearEndStandings | null;
   let unitNames: Record<string, string> = {};
   if (asOf === undefined) {
     const projectionStore = await stores.projectionStore();
-    await createThiduaProjections({ eventStore: stores.eventStore, projectionStore }).catchUp();
+    await catchUpReadModels(stores.eventStore, projectionStore, query.progress);
     standings = await getYearEndStandings(projectionStore, { blocId, year });
     unitNames = await unitNamesOf(stores, blocId);
   } else {
@@ -137,7 +138,7 @@ Examples:
 async function printStandings(options: StandingsOptions): Promise<ExitCode> {
   const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   return withStores(options, async (stores) => {
-    const { standings, unitNames } = await readStandings(stores, { blocId: options.bloc, year: options.year, asOf });
+    const { standings, unitNames } = await readStandings(stores, { blocId: options.bloc, year: options.year, asOf, progress: options.progress });
     const sink = openDataSink(options.out);
     try {
       await sink.write(renderStandings(standings, options.format, unitNames));
