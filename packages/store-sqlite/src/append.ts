@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ConcurrencyError, type RecordedEvent, type SealedEvent, type StreamTip } from '@thidua/eventsourcing';
+import { sqliteErrorCode } from './sqlite-error-code';
 
 type TipRow = [revision: bigint, hash: string | null];
 type InsertParams = [string, bigint, string, string, number, string, string, string];
@@ -95,13 +96,7 @@ export class EventAppender {
   }
 }
 
-/**
- * By code, not `instanceof`: the native addon keeps the error class of the
- * first copy of better-sqlite3 loaded in the process, so errors reaching a
- * second copy (bundles, test runners' per-file module registries and realms)
- * are instances of neither its SqliteError nor its Error.
- */
 function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = sqliteErrorCode(error);
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { ValidationError } from '@thidua/eventsourcing';
 import { ensureSchema } from './schema';
+import { sqliteErrorCode } from './sqlite-error-code';
 
 /** How a SQLite store reaches its database. */
 export interface SqliteConnectionOptions {
@@ -69,12 +70,11 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
     return { db, owned: false, durable: !db.memory, release: () => undefined };
   }
 
-  const db = new Database(sqliteFilename(options.database), {
-    timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-  });
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const db = new Database(sqliteFilename(options.database), { timeout: busyTimeoutMs });
   try {
     // journal_mode is persistent in the file; it cannot change inside a transaction, so it comes first.
-    db.pragma('journal_mode = WAL');
+    switchToWal(db, busyTimeoutMs);
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     ensureSchema(db);
   } catch (error) {
@@ -93,3 +93,27 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
     },
   };
 }
+
+/**
+ * Puts the file in WAL mode. Processes that open a new file together may each
+ * hold a read lock while asking for the exclusive lock the switch needs:
+ * SQLite sees a deadlock and answers one of them `SQLITE_BUSY` at once,
+ * without calling the busy handler. So we wait and try again ourselves,
+ * within the busy timeout; by then another process has usually made the
+ * switch, and the pragma finds WAL already set.
+ */
+function switchToWal(db: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 50)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!sqliteErrorCode(error)?.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      // Opening is synchronous (as better-sqlite3 is): block this thread briefly, with jitter so the processes part.
+      Atomics.wait(PAUSE, 0, 0, pauseMs + Math.random() * pauseMs);
+    }
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));

@@ -210,7 +210,8 @@ describe('SQLite store after a SIGKILL', () => {
     await Promise.all(writers.map((w) => w.waitForLine((line) => line === 'ready')));
     writeFileSync(go, '');
     const exits = await Promise.all(writers.map((w) => w.exited));
-    for (const exit of exits) expect(exit).toMatchObject({ code: 0 });
+    // Whole, so a failing writer's stderr shows in the diff.
+    for (const exit of exits) expect(exit).toEqual({ code: 0, signal: null, stderr: '' });
 
     const store = track(createSqliteEventStore({ database: file.path }));
     const events = await expectSoundLog(store);
