@@ -5,8 +5,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInMemoryEventStore } from '@thidua/eventsourcing';
+import type { StepProgress } from '../progress';
 import { asLines, runCli, tempWorkdir } from '../run-cli.test-helper';
 import { SMALL_BLOC, SMALL_YEAR, smallCampaignCommands } from '../small-campaign.test-helper';
+import { applyImport, planImport } from './import';
 
 type Line = Record<string, unknown> & { streamId: string; revision: string; data: Record<string, unknown>; metadata: { hash: string; prevHash: string | null } };
 const parseLines = (text: string): Line[] =>
@@ -147,6 +150,23 @@ describe('thidua export / import', () => {
     expect(exporting.stderr).toMatch(new RegExp(`^export: writing to again\\.ndjson: \\d+/${count} \\(\\d+%\\)`, 'm'));
     const quiet = await runCli(['--store', 'sqlite:progress.db', '--progress', 'never', 'export'], { cwd: dir.path });
     expect(quiet.stderr).toBe(`exported ${count} events of 5 streams from sqlite:progress.db to stdout\n`);
+  });
+
+  it('reports what it appended before a concurrent writer stopped it, so the notice can say how far it got', async () => {
+    const store = createInMemoryEventStore();
+    const file = join(dir.path, 'log.ndjson');
+    const plan = await planImport(file, store);
+    expect(plan.badLines).toEqual([]);
+    // Another writer takes the first revision of the file's last stream between validation and append.
+    const last = parseLines(exported).at(-1)!;
+    const firstOfLast = parseLines(exported).findIndex((line) => line.streamId === last.streamId);
+    expect(firstOfLast).toBeGreaterThan(0);
+    await store.appendToStream(last.streamId, [{ type: 'Intruder', data: {} }]);
+
+    const reports: StepProgress[] = [];
+    await expect(applyImport(file, store, plan, (progress) => reports.push(progress))).rejects.toMatchObject({ code: 'concurrency' });
+    expect(reports.at(-1)).toEqual({ step: 'import: appending', done: firstOfLast, total: plan.newEvents });
+    expect(await store.headPosition()).toBe(BigInt(firstOfLast + 1));
   });
 
   it('validates without appending on --dry-run', async () => {

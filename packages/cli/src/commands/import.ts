@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import {
   ChainVerifier,
   parseNdjsonLine,
@@ -10,7 +11,6 @@ import {
   type RecordedEvent,
 } from '@thidua/eventsourcing';
 import { thiduaRegistry } from '@thidua/domain';
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
@@ -230,34 +230,27 @@ export async function applyImport(
     onProgress({ step: 'import: appending', done: appended, total: plan.newEvents });
   };
 
-  try {
-    for await (const { lineNumber, text } of readLines(path)) {
-      if (text.trim() === '') continue;
-      const parsed = parseNdjsonLine(text);
-      const streamPlan = parsed.ok ? plan.streams.get(parsed.event.streamId) : undefined;
-      if (!parsed.ok || !streamPlan) {
-        throw new CorruptLogError('(import)', null, `line ${lineNumber} changed after it was validated`);
-      }
-      const { event, revision } = parsed;
-      if (revision < streamPlan.targetNext) continue;
-      if (run && (run.streamId !== event.streamId || run.events.length >= MAX_EVENTS_PER_APPEND)) await flush();
-      run ??= { streamId: event.streamId, first: revision, events: [], lines: [] };
-      run.events.push({
-        id: event.id,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: event.data,
-        metadata: metadataWithoutHashes(event.metadata),
-      });
-      run.lines.push({ lineNumber, hash: event.metadata.hash });
+  for await (const { lineNumber, text } of readLines(path)) {
+    if (text.trim() === '') continue;
+    const parsed = parseNdjsonLine(text);
+    const streamPlan = parsed.ok ? plan.streams.get(parsed.event.streamId) : undefined;
+    if (!parsed.ok || !streamPlan) {
+      throw new CorruptLogError('(import)', null, `line ${lineNumber} changed after it was validated`);
     }
-    await flush();
-  } catch (error) {
-    if (appended > 0) {
-      printInfo(`import stopped after appending ${appended} events; run it again to append the rest (events already in the store are skipped)`);
-    }
-    throw error;
+    const { event, revision } = parsed;
+    if (revision < streamPlan.targetNext) continue;
+    if (run && (run.streamId !== event.streamId || run.events.length >= MAX_EVENTS_PER_APPEND)) await flush();
+    run ??= { streamId: event.streamId, first: revision, events: [], lines: [] };
+    run.events.push({
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: metadataWithoutHashes(event.metadata),
+    });
+    run.lines.push({ lineNumber, hash: event.metadata.hash });
   }
+  await flush();
   return { appended, streams: touched.size };
 }
 
@@ -309,7 +302,18 @@ async function importFile(path: string, options: ImportOptions): Promise<ExitCod
       await printData(`nothing to import: all ${plural(total, 'event')} of ${path} are already in ${description}\n`);
       return ExitCode.ok;
     }
-    const result = await withMeters(meters, () => applyImport(path, eventStore, plan, meters.report));
+    let appended = 0;
+    const onAppend = (progress: StepProgress) => {
+      appended = progress.done;
+      meters.report(progress);
+    };
+    const result = await withMeters(meters, () => applyImport(path, eventStore, plan, onAppend)).catch((error: unknown) => {
+      // After the meter is gone, so the notice is not drawn into a progress bar.
+      if (appended > 0) {
+        printInfo(`import stopped after appending ${appended} events; run it again to append the rest (events already in the store are skipped)`);
+      }
+      throw error;
+    });
     await printData(
       `imported ${plural(result.appended, 'event')} into ${plural(result.streams, 'stream')} of ${description} (${plan.present} already present)\n`,
     );
