@@ -90,6 +90,16 @@ describe('step meters', () => {
     expect(output()).toMatch(/audit verify: hash chains and payloads \[[█░]+\] 100% \| 200\/200 \| 150 events\/s/);
   });
 
+  it('measure the rate from the first count reported, not from zero', () => {
+    const { stream, output } = capture(false);
+    const time = clock();
+    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    meters.report({ step: 'catching up the read models, standings', done: 90_000, total: 100_000 });
+    time.advance(2_000);
+    meters.report({ step: 'catching up the read models, standings', done: 94_000, total: 100_000 });
+    expect(output().split('\n')[1]).toBe('catching up the read models, standings: 94000/100000 (94%), 2000 events/s, ETA 3.0s');
+  });
+
   it('report one item in n, starting with the first', () => {
     const seen: number[] = [];
     const report = everyNth(3, (n: number) => seen.push(n));

@@ -51,9 +51,11 @@ export function createProgressMeter(label: string, options: ProgressMeterOptions
   const ofUnit = bytes ? ' MB' : '';
   const startedAt = now();
   if (options.when === 'never') return { update: () => undefined, finish: () => undefined, elapsed: () => seconds(now() - startedAt) };
+  /** The first count reported: a catch-up from checkpoint 90 000 has not done 90 000 events in its first second. */
+  let base: number | null = null;
   const perSecond = (done: number, at = now()) => {
     const elapsed = (at - startedAt) / 1000;
-    return elapsed <= 0 ? 0 : done / elapsed;
+    return elapsed <= 0 ? 0 : (done - (base ?? done)) / elapsed;
   };
   const rate = (done: number, at?: number) => `${amount(perSecond(done, at))} ${bytes ? 'MB' : 'events'}/s`;
   const line = (text: string) => {
@@ -95,6 +97,7 @@ export function createProgressMeter(label: string, options: ProgressMeterOptions
 
   return {
     update(done, total) {
+      base ??= done;
       last = { done, total, at: now() };
       if (bar === null && now() - startedAt < quietForMs) return;
       draw(done, total);
