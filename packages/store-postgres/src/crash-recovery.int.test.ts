@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { verifyChains, type RecordedEvent } from '@thidua/eventsourcing';
-import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
 import { EVENTS_PER_APPEND, STREAMS, foldTally, tallyProjection, type CrashEventData } from './__fixtures__/crash-workload';
 import { createPostgresEventStore } from './postgres-event-store';
 import { createPostgresProjectionStore } from './postgres-projection-store';
@@ -79,16 +78,9 @@ async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
 
 describePostgres('crash recovery (SIGKILL)', () => {
   const schemas = testSchemas('crash');
-  let admin: Pool;
-
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  });
+  const admin = adminPool(2);
   afterEach(() => {
     for (const child of running) child.kill('SIGKILL');
-  });
-  afterAll(async () => {
-    await admin.end();
   });
 
   /**

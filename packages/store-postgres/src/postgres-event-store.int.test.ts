@@ -1,6 +1,6 @@
 import { verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
 import { Pool, types } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
 import { createPostgresEventStore } from './postgres-event-store';
 
 async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
@@ -19,22 +19,15 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 
 describePostgres('PostgreSQL event store', () => {
   const schemas = testSchemas('events');
-  let admin: Pool;
+  const admin = adminPool(3);
   const open: EventStore[] = [];
   const store = (options: Partial<Parameters<typeof createPostgresEventStore>[0]> & { schema: string }) => {
     const created = createPostgresEventStore({ connectionString: TEST_DATABASE_URL, ...options });
     open.push(created);
     return created;
   };
-
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 3 });
-  });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
-  });
-  afterAll(async () => {
-    await admin.end();
   });
 
   describe('embedding', () => {

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
 import { createPostgresProjectionLeases } from './postgres-projection-leases';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 import { ensureSchema } from './schema';
@@ -11,13 +11,7 @@ import { ensureSchema } from './schema';
  */
 describePostgres('PostgreSQL projection leases', () => {
   const schemas = testSchemas('leases');
-  let admin: Pool;
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  });
-  afterAll(async () => {
-    await admin.end();
-  });
+  const admin = adminPool(2);
 
   /** The server's clock in ms (numeric arrives as text). */
   const dbNow = async () => Number((await admin.query<{ ms: string }>('SELECT extract(epoch FROM clock_timestamp()) * 1000 AS ms')).rows[0]!.ms);

@@ -1,5 +1,4 @@
-import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, testSchemas } from './__fixtures__/postgres-test-env';
 import { readAllText } from './read';
 import { ensureSchema, quoteIdent } from './schema';
 
@@ -16,13 +15,7 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 
 describePostgres('read plans', () => {
   const schemas = testSchemas('read');
-  let admin: Pool;
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-  });
-  afterAll(async () => {
-    await admin.end();
-  });
+  const admin = adminPool(1);
 
   it('keeps a filtered page of the log an ordered scan of positions before the table is ever analysed', async () => {
     const schema = schemas.next();

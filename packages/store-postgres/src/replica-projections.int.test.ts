@@ -1,6 +1,5 @@
 import { waitForCheckpoint, type RecordedEvent } from '@thidua/eventsourcing';
-import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
 import { COUNTER_PROJECTION, foldCounter, withoutAppliers, type CounterDoc } from './__fixtures__/replica-counter';
 import { killAllReplicas, startReplica, type Replica } from './__fixtures__/replica-process';
 import { createPostgresEventStore } from './postgres-event-store';
@@ -34,15 +33,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describePostgres('projections across replicas', () => {
   const schemas = testSchemas('replica_proj');
-  let admin: Pool;
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  });
+  const admin = adminPool(2);
   afterEach(async () => {
     await killAllReplicas();
-  });
-  afterAll(async () => {
-    await admin.end();
   });
 
   /** The server's clock, in ms. */

@@ -1,18 +1,11 @@
-import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
 import { createPostgresEventStore } from './postgres-event-store';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 import { ensureSchema, SCHEMA_VERSION } from './schema';
 
 describePostgres('schema', () => {
   const schemas = testSchemas('schema');
-  let admin: Pool;
-  beforeAll(() => {
-    admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  });
-  afterAll(async () => {
-    await admin.end();
-  });
+  const admin = adminPool(2);
 
   const versions = async (schema: string) =>
     (await admin.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version ORDER BY version`)).rows.map((r) => r.version);

@@ -8,6 +8,19 @@ import { TEST_DATABASE_URL } from '../testing';
 // The server and the skip rule are shared with the other packages' tests (`@thidua/store-postgres/testing`).
 export { describePostgres, TEST_DATABASE_URL } from '../testing';
 
+/**
+ * A pool on the test server for a test file's own SQL (setup, inspection),
+ * ended after its tests. Call inside a describe. The pool connects on its
+ * first query, so a describe skipped for want of a server opens nothing.
+ */
+export function adminPool(max: number): Pool {
+  const pool = new Pool({ connectionString: TEST_DATABASE_URL, max });
+  afterAll(async () => {
+    await pool.end();
+  });
+  return pool;
+}
+
 /** Fresh schema names for one test file, all dropped after its tests. Call inside a describe. */
 export function testSchemas(label: string): { next(): string } {
   const created: string[] = [];
