@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createProgressReporter, createStepMeters, everyNth } from './progress';
+import { createProgressReporter, createStepMeters, everyNth, type ProgressWhen } from './progress';
 
 const progress = (checkpoint: bigint | null, processed: number) => ({ projection: 'standings', processed, checkpoint, head: 200n });
 
@@ -33,32 +33,30 @@ describe('rebuild progress', () => {
 });
 
 describe('step meters', () => {
-  /** A clock the test moves by hand. */
-  const clock = () => {
+  /** Step meters writing to a captured stream, on a clock the test moves by hand. */
+  const metersOn = (isTTY: boolean, when?: ProgressWhen) => {
+    const { stream, output } = capture(isTTY);
     let ms = 0;
-    return { now: () => ms, advance: (by: number) => void (ms += by) };
+    const meters = createStepMeters({ stream, now: () => ms, when });
+    return { meters, stream, output, advance: (by: number) => void (ms += by) };
   };
 
   it('stay quiet for a step that ends within a second, then write at most a line a second', () => {
-    const { stream, output } = capture(false);
-    const time = clock();
-    const meters = createStepMeters({ stream, now: time.now });
+    const { meters, output, advance } = metersOn(false);
     meters.report({ step: 'import: appending', done: 0, total: 10 });
-    time.advance(900);
+    advance(900);
     meters.report({ step: 'import: appending', done: 5, total: 10 });
     expect(output()).toBe('');
-    time.advance(200);
+    advance(200);
     meters.report({ step: 'import: appending', done: 6, total: 10 });
-    time.advance(500);
+    advance(500);
     meters.report({ step: 'import: appending', done: 8, total: 10 });
     meters.finish();
     expect(output()).toBe('import: appending: 6/10 (60%), 5 events/s, ETA 0.7s\n');
   });
 
   it('start a new meter for each step; bytes are shown in MB', () => {
-    const { stream, output } = capture(false);
-    const time = clock();
-    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    const { meters, output } = metersOn(false, 'always');
     meters.report({ step: 'import: validating log.ndjson', unit: 'bytes', done: 1024 * 1024, total: 4 * 1024 * 1024 });
     meters.report({ step: 'import: appending', done: 0, total: 10 });
     meters.finish();
@@ -66,10 +64,8 @@ describe('step meters', () => {
   });
 
   it('show nothing, summaries included, under --progress never', () => {
-    const { stream, output } = capture(true);
-    const time = clock();
-    const meters = createStepMeters({ stream, now: time.now, when: 'never' });
-    time.advance(5_000);
+    const { meters, stream, output, advance } = metersOn(true, 'never');
+    advance(5_000);
     meters.report({ step: 'export: writing to stdout', done: 1, total: 2 });
     meters.finish();
     const reporter = createProgressReporter('rebuild standings', { stream, when: 'never' });
@@ -79,23 +75,19 @@ describe('step meters', () => {
   });
 
   it('complete and stop a bar on a terminal when the step ends, with the rate as of the last report', () => {
-    const { stream, output } = capture(true);
-    const time = clock();
-    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    const { meters, output, advance } = metersOn(true, 'always');
     meters.report({ step: 'audit verify: hash chains and payloads', done: 0, total: 200 });
-    time.advance(1_000);
+    advance(1_000);
     meters.report({ step: 'audit verify: hash chains and payloads', done: 150, total: 200 });
-    time.advance(60_000); // the caller finishes long after its last report
+    advance(60_000); // the caller finishes long after its last report
     meters.finish();
     expect(output()).toMatch(/audit verify: hash chains and payloads \[[█░]+\] 100% \| 200\/200 \| 150 events\/s/);
   });
 
   it('measure the rate from the first count reported, not from zero', () => {
-    const { stream, output } = capture(false);
-    const time = clock();
-    const meters = createStepMeters({ stream, now: time.now, when: 'always' });
+    const { meters, output, advance } = metersOn(false, 'always');
     meters.report({ step: 'catching up the read models, standings', done: 90_000, total: 100_000 });
-    time.advance(2_000);
+    advance(2_000);
     meters.report({ step: 'catching up the read models, standings', done: 94_000, total: 100_000 });
     expect(output().split('\n')[1]).toBe('catching up the read models, standings: 94000/100000 (94%), 2000 events/s, ETA 3.0s');
   });
