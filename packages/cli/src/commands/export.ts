@@ -4,7 +4,7 @@ import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
 import { openDataSink, plural, printInfo } from '../output';
-import { createStepMeters, everyNth } from '../progress';
+import { createStepMeters, everyNth, withMeters } from '../progress';
 
 /** Lines are gathered into chunks of about this many characters before a write: one syscall per line is slow. */
 const CHUNK = 64 * 1024;
@@ -41,30 +41,30 @@ async function exportLog(options: ExportOptions): Promise<ExitCode> {
     let count = 0;
     const streams = new Set<string>();
     const meters = createStepMeters({ when: options.progress });
-    const total = Number((await eventStore.headPosition()) ?? 0n);
-    const step = `export: writing to ${sink.description}`;
-    const exporting = everyNth(1_000, (position: bigint) => meters.report({ step, done: Number(position), total }));
     try {
-      let chunk = '';
-      // Raw: the bytes as stored, so the hash chain verifies wherever the file is imported.
-      for await (const event of eventStore.readAll({ raw: true })) {
-        exporting(event.position);
-        chunk += toNdjsonLine(event);
-        count += 1;
-        streams.add(event.streamId);
-        if (chunk.length >= CHUNK) {
-          await sink.write(chunk);
-          chunk = '';
+      await withMeters(meters, async () => {
+        const total = Number((await eventStore.headPosition()) ?? 0n);
+        const step = `export: writing to ${sink.description}`;
+        const exporting = everyNth(1_000, (position: bigint) => meters.report({ step, done: Number(position), total }));
+        let chunk = '';
+        // Raw: the bytes as stored, so the hash chain verifies wherever the file is imported.
+        for await (const event of eventStore.readAll({ raw: true })) {
+          exporting(event.position);
+          chunk += toNdjsonLine(event);
+          count += 1;
+          streams.add(event.streamId);
+          if (chunk.length >= CHUNK) {
+            await sink.write(chunk);
+            chunk = '';
+          }
         }
-      }
-      await sink.write(chunk);
+        await sink.write(chunk);
+      });
       await sink.close();
     } catch (error) {
-      meters.finish();
       await sink.discard();
       throw error;
     }
-    meters.finish();
     printInfo(`exported ${plural(count, 'event')} of ${plural(streams.size, 'stream')} from ${description} to ${sink.description}`);
     return ExitCode.ok;
   }, { readOnly: true });

@@ -129,7 +129,7 @@ describe('thidua export / import', () => {
     expect(after.stdout).toBe('');
   });
 
-  it('shows the progress of each step with --progress always (quiet by default for work this short)', async () => {
+  it('shows the progress of each step with --progress always', async () => {
     const count = parseLines(exported).length;
     const run = await runCli(['--store', 'sqlite:progress.db', '--progress', 'always', 'import', 'log.ndjson'], { cwd: dir.path });
     expect(run.code).toBe(0);
