@@ -40,17 +40,11 @@ export class BatchApplier {
     return this.lastPosition;
   }
 
-  /** Loads the documents these events will need, in one round-trip. */
-  async prefetch(events: readonly RecordedEvent[]): Promise<void> {
-    const missing = new Set<string>();
-    for (const event of events) {
-      if (!this.handles.has(event.type)) continue;
-      for (const key of this.projection.keys(event)) if (!this.overlay.has(key)) missing.add(key);
-    }
-    await this.load(missing);
-  }
-
-  /** Prefetches and applies a page of events, asking the projection for each event's keys once. */
+  /**
+   * Loads the documents a page of events needs (one round-trip), then applies
+   * them in order, asking the projection for each event's keys once. Events of
+   * types the projection does not handle only move the position.
+   */
   async applyPage(events: readonly RecordedEvent[]): Promise<void> {
     const keysOf: (readonly string[] | null)[] = new Array<readonly string[] | null>(events.length);
     const missing = new Set<string>();
@@ -61,7 +55,7 @@ export class BatchApplier {
       if (keys) for (let k = 0; k < keys.length; k++) if (!this.overlay.has(keys[k] as string)) missing.add(keys[k] as string);
     }
     await this.load(missing);
-    for (let index = 0; index < events.length; index++) this.applyWithKeys(events[index] as RecordedEvent, keysOf[index] ?? null);
+    for (let index = 0; index < events.length; index++) this.apply(events[index] as RecordedEvent, keysOf[index] ?? null);
   }
 
   private async load(missing: ReadonlySet<string>): Promise<void> {
@@ -95,12 +89,7 @@ export class BatchApplier {
     },
   };
 
-  /** Applies one event (already prefetched). Events of types the projection does not handle only move the position. */
-  apply(event: RecordedEvent): void {
-    this.applyWithKeys(event, this.handles.has(event.type) ? this.projection.keys(event) : null);
-  }
-
-  private applyWithKeys(event: RecordedEvent, keys: readonly string[] | null): void {
+  private apply(event: RecordedEvent, keys: readonly string[] | null): void {
     if (keys !== null) {
       this.allowed = keys;
       this.current = event;

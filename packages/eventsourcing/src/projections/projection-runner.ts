@@ -251,8 +251,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         afterPosition: checkpoint,
         batchSize,
         onEvent: async (event: RecordedEvent) => {
-          await applier.prefetch([event]);
-          applier.apply(event);
+          await applier.applyPage([event]);
           if (applier.size >= batchSize) await flush();
         },
         onCaughtUp: flush,
