@@ -132,12 +132,13 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     return { nextExpectedRevision: last.revision, position: last.position, events: existing, alreadyAppended: true };
   }
 
-  function readStream(streamId: string, readOptions: ReadStreamOptions = {}): AsyncIterableIterator<RecordedEvent> {
+  /** The pages of a stream, as the driver returns them (raw), until `null`. */
+  function streamPages(streamId: string, readOptions: ReadStreamOptions): () => Promise<RecordedEvent[] | null> {
     const direction = readOptions.direction ?? 'forwards';
     let remaining = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
     let from = readOptions.fromRevision;
     let more = true;
-    const nextPage = async (): Promise<RecordedEvent[] | null> => {
+    return async () => {
       if (!more || remaining <= 0) return null;
       const maxCount = Math.min(pageSize, remaining);
       const page = await driver.readStreamPage(streamId, { fromRevision: from, maxCount, direction });
@@ -150,7 +151,10 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
       }
       return page;
     };
-    return new PagedEvents(nextPage, (event) => parse(event, readOptions.raw));
+  }
+
+  function readStream(streamId: string, readOptions: ReadStreamOptions = {}): AsyncIterableIterator<RecordedEvent> {
+    return new PagedEvents(streamPages(streamId, readOptions), (event) => parse(event, readOptions.raw));
   }
 
   async function aggregateStream<S, E extends RecordedEvent>(
@@ -159,15 +163,14 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
   ): Promise<AggregateStreamResult<S>> {
     let state = fold.initialState();
     let revision: bigint | null = null;
-    for (;;) {
-      const from = revision === null ? undefined : revision + 1n;
-      const page = await driver.readStreamPage(streamId, { fromRevision: from, maxCount: pageSize, direction: 'forwards' });
+    const nextPage = streamPages(streamId, {});
+    for (let page = await nextPage(); page !== null; page = await nextPage()) {
       // Plain loop over the page: no promise per event (see PagedEvents for what that costs).
       for (let index = 0; index < page.length; index++) state = fold.evolve(state, parse(page[index] as RecordedEvent, false) as E);
       const last = page[page.length - 1];
       if (last) revision = last.revision;
-      if (page.length < pageSize) return { state, revision };
     }
+    return { state, revision };
   }
 
   async function readAllPage(readOptions: ReadAllOptions & { maxCount: number }): Promise<RecordedEvent[]> {
