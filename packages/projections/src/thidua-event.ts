@@ -1,4 +1,4 @@
-import type { ThiduaEvent } from '@thidua/domain';
+import { parsePledgeId, type ThiduaEvent } from '@thidua/domain';
 import type { RecordedEvent } from '@thidua/eventsourcing';
 
 /** A recorded thidua event, discriminated by `type` so that a `switch` narrows `data`. */
@@ -23,13 +23,11 @@ export function asThiduaEvent(event: RecordedEvent): RecordedThiduaEvent {
  * carry only `pledgeId`; ids hold no dots, so it splits back exactly.
  */
 export function pledgeParts(pledgeId: string): { campaignId: string; unitId: string } {
-  // The registry already checked the id's grammar on read: splitting at the dot is all that is left to do
-  // (the domain's parsePledgeId would run its pattern again, for every pledge event of a rebuild).
-  const dot = pledgeId.indexOf('.');
-  if (dot <= 0 || dot === pledgeId.length - 1 || pledgeId.indexOf('.', dot + 1) >= 0) {
-    throw new Error(`Invalid pledgeId ${JSON.stringify(pledgeId)}: expected <campaignId>.<unitId>`);
-  }
-  return { campaignId: pledgeId.slice(0, dot), unitId: pledgeId.slice(dot + 1) };
+  // The domain owns the grammar; the hot paths (standings, progress) ask once per pledge, through pledgeLocator.
+  const parts = parsePledgeId(pledgeId);
+  // The registry validated the payload on read, so this only fires on a store read without it.
+  if (!parts) throw new Error(`Invalid pledgeId ${JSON.stringify(pledgeId)}: expected <campaignId>.<unitId>`);
+  return parts;
 }
 
 /**
