@@ -14,7 +14,8 @@ const swc: [string, Record<string, unknown>] = [
 
 const moduleNameMapper = {
   '^@thidua/example-([a-z0-9-]+)$': '<rootDir>/../../examples/$1/src/index.ts',
-  '^@thidua/([a-z-]+)/testing$': '<rootDir>/../../packages/$1/src/testing/index.ts',
+  // Subpath entries (`@thidua/eventsourcing/testing`, …) live in `src/<subpath>/index.ts`.
+  '^@thidua/([a-z-]+)/([a-z-]+)$': '<rootDir>/../../packages/$1/src/$2/index.ts',
   '^@thidua/([a-z-]+)$': '<rootDir>/../../packages/$1/src/index.ts',
 };
 

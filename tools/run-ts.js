@@ -14,8 +14,9 @@ const { transformSync } = require('@swc/core');
 const packagesDir = path.resolve(__dirname, '../packages');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveThidua(request, ...rest) {
-  const match = /^@thidua\/([a-z-]+)(\/testing)?$/.exec(request);
-  const target = match ? path.join(packagesDir, match[1], 'src', match[2] ? 'testing/index.ts' : 'index.ts') : request;
+  // `@thidua/<package>` is src/index.ts; a subpath `@thidua/<package>/<entry>` is src/<entry>/index.ts.
+  const match = /^@thidua\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(request);
+  const target = match ? path.join(packagesDir, match[1], 'src', match[2] ? `${match[2]}/index.ts` : 'index.ts') : request;
   return resolveFilename.call(this, target, ...rest);
 };
 
