@@ -1,8 +1,8 @@
 import { thiduaRegistry } from '@thidua/domain';
 import { ValidationError } from '@thidua/eventsourcing';
-import { createPostgresEventStore, createPostgresProjectionStore } from '@thidua/store-postgres';
+import { createPostgresEventStore, createPostgresProjectionLeases, createPostgresProjectionStore } from '@thidua/store-postgres';
 import { Pool } from 'pg';
-import { createHttpService, type HttpServiceOptions, type ThiduaHttpService } from './http-service';
+import { createHttpService, type HttpServiceOptions, type ProjectionLeaseOptions, type ThiduaHttpService } from './http-service';
 
 /** Where the PostgreSQL data lives: the host's pool, or a connection string for a pool the service owns. */
 export type PostgresTarget =
@@ -21,22 +21,27 @@ export type PostgresTarget =
 
 /** Options of {@link createServer}. */
 export type CreateServerOptions = PostgresTarget & {
-  /** The PostgreSQL schema holding the log and the projections (default `thidua`); created or upgraded on first use. */
+  /** The PostgreSQL schema holding the log, the projections and their leases (default `thidua`); created or upgraded on first use. */
   schema?: string;
-} & Omit<HttpServiceOptions, 'eventStore' | 'projectionStore' | 'onClosed'>;
+  /** This replica's lease owner name and timings; the leases themselves are PostgreSQL's, in the same schema. */
+  lease?: Omit<ProjectionLeaseOptions, 'leases'>;
+} & Omit<HttpServiceOptions, 'eventStore' | 'projectionStore' | 'onClosed' | 'lease'>;
 
 /**
- * The thidua HTTP service on PostgreSQL: the event store and the projection
- * store share one pool and one schema. Call `listen()` to start it (the
+ * The thidua HTTP service on PostgreSQL: the event store, the projection
+ * store and the projection leases share one pool and one schema, so any
+ * number of replicas can serve the same schema side by side (each projection
+ * runs in the replica holding its lease). Call `listen()` to start it (the
  * projections start with it) and `close()` to stop everything it opened.
  *
  * @example
- * const service = createServer({ connectionString: process.env.DATABASE_URL!, schema: 'thidua' });
+ * const authenticate = bearerTokenAuthentication({ secret: process.env.THIDUA_TOKEN_SECRET! });
+ * const service = createServer({ connectionString: process.env.DATABASE_URL!, schema: 'thidua', authenticate });
  * const { url } = await service.listen({ port: 3000 });
  * console.log(`thidua listening on ${url}`);
  */
 export function createServer(options: CreateServerOptions): ThiduaHttpService {
-  const { pool: hostPool, connectionString, schema, ...serviceOptions } = options;
+  const { pool: hostPool, connectionString, schema, lease, ...serviceOptions } = options;
   if ((hostPool === undefined) === (connectionString === undefined)) {
     throw new ValidationError('Give exactly one of pool and connectionString', [
       { path: 'connectionString', message: 'exactly one of pool and connectionString is required' },
@@ -51,12 +56,15 @@ export function createServer(options: CreateServerOptions): ThiduaHttpService {
   const where = schema === undefined ? { pool } : { pool, schema };
   const eventStore = createPostgresEventStore({ ...where, registry: thiduaRegistry });
   const projectionStore = createPostgresProjectionStore(where);
+  const leases = createPostgresProjectionLeases(where);
   const { maxConnections: _ignored, ...rest } = serviceOptions as typeof serviceOptions & { maxConnections?: number };
   return createHttpService({
     ...rest,
     eventStore,
     projectionStore,
+    lease: { ...lease, leases },
     async onClosed() {
+      await leases.close();
       await eventStore.close();
       await projectionStore.close();
       await ownPool?.end();

@@ -1,11 +1,19 @@
-import { isThiduaError, type ErrorCode } from '@thidua/eventsourcing';
+import { createProblemDetails, PROBLEM_CONTENT_TYPE, problemResponse, type ProblemResponse } from '@thidua/eventsourcing/problem-details';
 
 /** Problems that exist only at the HTTP edge (the library never throws them). */
-export type HttpRequestErrorCode = 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type';
+export type HttpRequestErrorCode = 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'unauthenticated';
+
+const TITLES: Readonly<Record<HttpRequestErrorCode, string>> = {
+  method_not_allowed: 'Method not allowed',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported media type',
+  unauthenticated: 'Unauthenticated',
+};
 
 /**
- * A request the HTTP layer refuses before thidua sees it: wrong method, body
- * too large, not JSON. The library's own refusals stay `ThiduaError`s.
+ * A request the HTTP layer refuses before thidua sees it: no valid token,
+ * wrong method, body too large, not JSON. The library's own refusals stay
+ * `ThiduaError`s.
  */
 export class HttpRequestError extends Error {
   readonly code: HttpRequestErrorCode;
@@ -22,58 +30,18 @@ export class HttpRequestError extends Error {
 }
 
 /**
- * The HTTP status of each thidua error code. The choices where HTTP leaves
- * room, and why:
- * - `rule_violated` is 422, not 409: the request was understood and is
- *   well-formed, but a business rule refuses it, and sending it again will be
- *   refused again until something else changes. 409 is kept for conflicts a
- *   retry can resolve.
- * - `concurrency` is 409: the command handler already retried (reloading the
- *   stream each time) and still lost the race; re-sending the same command
- *   (same `commandId`) is safe, since commands are idempotent.
- * - `timeout` is 504: a read-your-writes wait (`?waitFor=`) ran out before the
- *   projections reached the position; the write is durable, the read model is
- *   just behind. Retry the read.
+ * The response for anything thrown while handling a request, as RFC 9457
+ * problem details (`application/problem+json`): thidua errors through
+ * `problemResponse` of `@thidua/eventsourcing/problem-details` (its status
+ * per code; server faults and unexpected errors as a generic 500 or 503 that
+ * discloses nothing), the HTTP layer's own refusals in the same shape.
+ * `instance` names this occurrence, so the server log can say which
+ * response an error it logs belongs to.
  */
-export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
-  validation_failed: 400,
-  forbidden: 403,
-  not_found: 404,
-  concurrency: 409,
-  rule_violated: 422,
-  timeout: 504,
-  corrupt_log: 500,
-  projection_failed: 500,
-  // This replica runs older projection code than the stored read models: another replica serves them.
-  projection_outdated: 503,
-};
-
-/** A response for an error: status, extra headers, and the JSON body `{ error: { code, message, … } }`. */
-export interface ErrorResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: { error: Record<string, unknown> };
-}
-
-/**
- * Turns anything thrown while handling a request into a response. Thidua
- * errors keep their stable `code` and details (the zod `issues` of a
- * validation failure, the `rule` of a rule violation); anything else is a
- * 500 whose message is not leaked.
- */
-export function errorResponse(error: unknown): ErrorResponse {
+export function problemFor(error: unknown, instance: string): ProblemResponse {
   if (error instanceof HttpRequestError) {
-    return { status: error.status, headers: { ...error.headers }, body: { error: { code: error.code, message: error.message } } };
+    const body = createProblemDetails({ code: error.code, status: error.status, title: TITLES[error.code], detail: error.message }, { instance });
+    return { status: error.status, headers: { ...error.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body };
   }
-  if (isThiduaError(error)) {
-    const status = STATUS_BY_CODE[error.code] ?? 500;
-    const headers: Record<string, string> = error.code === 'timeout' ? { 'retry-after': '1' } : {};
-    if (status === 500) return internal(error.code);
-    return { status, headers, body: { error: error.toJSON() } };
-  }
-  return internal('internal');
-}
-
-function internal(code: string): ErrorResponse {
-  return { status: 500, headers: {}, body: { error: { code, message: 'Internal error; see the server log' } } };
+  return problemResponse(error, { instance });
 }

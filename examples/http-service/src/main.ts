@@ -1,16 +1,28 @@
 /**
- * Runs the service: `DATABASE_URL=postgres://… PORT=3000 node dist/main.js`.
+ * Runs the service: `DATABASE_URL=postgres://… THIDUA_TOKEN_SECRET=… PORT=3000 node dist/main.js`.
  * SIGINT/SIGTERM close it cleanly (requests in flight finish, the
- * projections flush their last batch, the pool is ended).
+ * projections flush their last batch and give their leases up, the pool is
+ * ended).
  */
+import { bearerTokenAuthentication } from './authentication';
 import { createServer } from './create-server';
 import { serviceEnvironment } from './environment';
 
 async function main(): Promise<void> {
   const env = serviceEnvironment(process.env);
-  const service = createServer({ connectionString: env.connectionString, schema: env.schema });
+  const authenticate = bearerTokenAuthentication({
+    secret: env.tokenSecret,
+    ...(env.tokenIssuer === undefined ? {} : { issuer: env.tokenIssuer }),
+    ...(env.tokenAudience === undefined ? {} : { audience: env.tokenAudience }),
+  });
+  const service = createServer({
+    connectionString: env.connectionString,
+    schema: env.schema,
+    authenticate,
+    ...(env.replica === undefined ? {} : { lease: { owner: env.replica } }),
+  });
   const { url } = await service.listen({ port: env.port, host: env.host });
-  console.log(`thidua HTTP service on ${url} (schema ${env.schema})`);
+  console.log(`thidua HTTP service on ${url} (schema ${env.schema}, replica ${service.owner})`);
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing`);
     service.close().then(

@@ -1,47 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { actorSchema } from '@thidua/domain';
-import { issuesFromZod, ValidationError, type Actor } from '@thidua/eventsourcing';
+import { ValidationError } from '@thidua/eventsourcing';
 import { HttpRequestError } from './http-errors';
 
-/** The header carrying who issues a command, as JSON: `{"id":"hdtdkt","role":"council"}`. */
-export const ACTOR_HEADER = 'x-thidua-actor';
 /** The header a read may carry instead of `?waitFor=`: the `position` a command returned. */
 export const WAIT_FOR_HEADER = 'x-thidua-wait-for';
 /** The header every command response carries: the global position of its last event. */
 export const POSITION_HEADER = 'x-thidua-position';
-
-/**
- * The actor of a command, from the `x-thidua-actor` header, validated with
- * the domain's own `actorSchema` (so an unknown role is not malformed input
- * but an actor who may do nothing: the deciders refuse it as `forbidden`).
- *
- * In a real backend this is where the host's authentication plugs in: map
- * the authenticated user to `{ id, role, unitId? }` instead of trusting a
- * header. The header stands in for it here so the example needs no identity
- * provider.
- */
-export function actorFromHeaders(request: IncomingMessage): Actor {
-  const path = `headers.${ACTOR_HEADER}`;
-  const raw = request.headers[ACTOR_HEADER];
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new ValidationError(`Missing ${ACTOR_HEADER} header`, [
-      { path, message: 'is required: JSON such as {"id":"hdtdkt","role":"council"} or {"id":"…","role":"member","unitId":"so-xay-dung"}' },
-    ]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new ValidationError(`Invalid ${ACTOR_HEADER} header`, [{ path, message: 'must be JSON, e.g. {"id":"hdtdkt","role":"council"}' }]);
-  }
-  const parsed = actorSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error).map((issue) => ({ ...issue, path: issue.path === '(root)' ? path : `${path}.${issue.path}` }));
-    throw new ValidationError(`Invalid ${ACTOR_HEADER} header: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-  }
-  const { id, role, unitId } = parsed.data;
-  return unitId === undefined ? { id, role } : { id, role, unitId };
-}
 
 const POSITION = /^(0|[1-9][0-9]{0,38})$/;
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { THIDUA_COMMANDS, type Thidua } from '@thidua/domain';
-import { NotFoundError, ValidationError, type CommandResult, type ProjectionStore } from '@thidua/eventsourcing';
+import { NotFoundError, ValidationError, type Actor, type CommandResult, type ProjectionStore } from '@thidua/eventsourcing';
 import {
   getAuditTrail,
   getCampaignProgress,
@@ -10,8 +10,10 @@ import {
   renderStandingsHtml,
   type ReadOptions,
 } from '@thidua/projections';
+import type { Authenticate } from './authentication';
 import { HttpRequestError } from './http-errors';
-import { ACTOR_HEADER, actorFromHeaders, POSITION_HEADER, readJsonBody, waitForOf } from './request';
+import type { HealthReport } from './projection-health';
+import { POSITION_HEADER, readJsonBody, waitForOf } from './request';
 
 /** What a route hands back: a JSON value or an HTML page, with a status and extra headers. */
 export type RouteResponse =
@@ -24,15 +26,29 @@ export interface RouteContext {
   projectionStore: ProjectionStore;
   readYourWritesTimeoutMs: number;
   maxBodyBytes: number;
-  /** Null while the projections run; the error that stopped them otherwise. */
-  projectionFailure(): unknown;
+  /** Who sends the request; throws (401) for an unknown caller. */
+  authenticate: Authenticate;
+  /** The projections' state for `/healthz`: 503 only when one stopped for good. */
+  health(): Promise<{ status: 200 | 503; report: HealthReport }>;
 }
 
-interface Route {
+/** A route anyone may call: it learns nothing of the caller. */
+interface PublicRoute {
   method: 'GET' | 'POST';
   pattern: RegExp;
+  public: true;
   handle(request: IncomingMessage, url: URL, params: string[], context: RouteContext): Promise<RouteResponse>;
 }
+
+/** A route for authenticated callers only: it runs after `authenticate` named the actor. */
+interface AuthenticatedRoute {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  public?: false;
+  handle(request: IncomingMessage, url: URL, params: string[], context: RouteContext, actor: Actor): Promise<RouteResponse>;
+}
+
+type Route = PublicRoute | AuthenticatedRoute;
 
 /** One path segment, percent-decoded by the router. */
 const SEGMENT = '([^/]+)';
@@ -40,13 +56,14 @@ const SEGMENT = '([^/]+)';
 /**
  * The API. Positions travel as decimal strings (JSON has no 64-bit integer).
  * Reads accept `?waitFor=<position>` (or the `x-thidua-wait-for` header).
+ * Reads are for authenticated callers too: the audit trail says who did what.
  */
 const ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: /^\/commands$/, handle: (request, _url, _params, context) => postEnvelope(request, context) },
+  { method: 'POST', pattern: /^\/commands$/, handle: (request, _url, _params, context, actor) => postEnvelope(request, context, actor) },
   {
     method: 'POST',
     pattern: new RegExp(`^/commands/${SEGMENT}$`),
-    handle: (request, _url, [name], context) => postNamedCommand(request, name!, context),
+    handle: (request, _url, [name], context, actor) => postNamedCommand(request, name!, context, actor),
   },
   {
     method: 'GET',
@@ -83,11 +100,11 @@ const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: /^\/healthz$/,
+    // Public, for load balancers and orchestrators: it names projections and lease owners, nothing of the log's content.
+    public: true,
     handle: async (_request, _url, _params, context) => {
-      const failure = context.projectionFailure();
-      if (failure === null) return { status: 200, json: { status: 'ok' } };
-      const message = failure instanceof Error ? failure.message : String(failure);
-      return { status: 503, json: { status: 'projections stopped', error: message } };
+      const { status, report } = await context.health();
+      return { status, json: report };
     },
   },
 ];
@@ -124,33 +141,30 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** `POST /commands`: the DESIGN envelope `{ command, commandId, data }`; the actor comes from the header. */
-async function postEnvelope(request: IncomingMessage, context: RouteContext): Promise<RouteResponse> {
-  const actor = actorFromHeaders(request);
+/** `POST /commands`: the command envelope `{ command, commandId, data }`; the actor is the authenticated caller. */
+async function postEnvelope(request: IncomingMessage, context: RouteContext, actor: Actor): Promise<RouteResponse> {
   const body = await readJsonBody(request, context.maxBodyBytes);
   if (!isRecord(body)) throw new ValidationError('The command must be a JSON object', [{ path: '(root)', message: 'must be an object' }]);
   if ('actor' in body && !isDeepStrictEqual(body['actor'], actor)) {
-    // The header is who is authenticated; a body claiming someone else is refused, not silently replaced.
-    throw new ValidationError('The actor in the body differs from the x-thidua-actor header', [
-      { path: 'actor', message: `must be left out, or equal the ${ACTOR_HEADER} header` },
+    // The token says who is authenticated; a body claiming someone else is refused, not silently replaced.
+    throw new ValidationError('The actor in the body is not the authenticated caller', [
+      { path: 'actor', message: 'must be left out, or equal the actor of the bearer token' },
     ]);
   }
   return commandResponse(await context.thidua.execute({ ...body, actor }), body);
 }
 
 /** `POST /commands/<CommandName>`: the body is `{ commandId, data }` (plus optional correlation ids). */
-async function postNamedCommand(request: IncomingMessage, name: string, context: RouteContext): Promise<RouteResponse> {
+async function postNamedCommand(request: IncomingMessage, name: string, context: RouteContext, actor: Actor): Promise<RouteResponse> {
   if (!(THIDUA_COMMANDS as readonly string[]).includes(name)) {
     throw new NotFoundError(`No command named ${JSON.stringify(name)}; known: ${THIDUA_COMMANDS.join(', ')}`, { command: name });
   }
-  const actor = actorFromHeaders(request);
   const body = await readJsonBody(request, context.maxBodyBytes);
   if (!isRecord(body)) throw new ValidationError('The command must be a JSON object', [{ path: '(root)', message: 'must be an object' }]);
   for (const key of ['command', 'actor'] as const) {
     if (key in body) {
-      throw new ValidationError(`${key} comes from the ${key === 'command' ? 'path' : `${ACTOR_HEADER} header`}`, [
-        { path: key, message: `must be left out: it comes from the ${key === 'command' ? 'path' : `${ACTOR_HEADER} header`}` },
-      ]);
+      const source = key === 'command' ? 'the path' : 'the bearer token';
+      throw new ValidationError(`${key} comes from ${source}`, [{ path: key, message: `must be left out: it comes from ${source}` }]);
     }
   }
   const envelope = { ...body, command: name, actor };
