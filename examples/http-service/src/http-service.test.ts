@@ -273,7 +273,15 @@ describe('thidua HTTP service (in-memory stores)', () => {
         data: { pledgeId: campaign.pledgeId('unit-01'), criterionId: 'c1', points: 11, assessor: 'verified', scoredAt: '2013-12-10T08:00:00+07:00' },
       });
       expectProblem(reply, 422, 'rule_violated');
-      expect(reply.body).toMatchObject({ title: 'Refused by a business rule', rule: 'score.exceeds_max' });
+      // The example of the README's problem details, member for member.
+      expect(reply.body).toMatchObject({
+        title: 'Refused by a business rule',
+        detail: '11 points exceed the maximum of 10 for criterion c1',
+        rule: 'score.exceeds_max',
+        criterionId: 'c1',
+        points: 11,
+        maxPoints: 10,
+      });
     });
 
     it('404 for an unknown command name or a command on something that does not exist', async () => {

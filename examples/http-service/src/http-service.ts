@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createThidua } from '@thidua/domain';
 import { createInMemoryProjectionLeases, type EventStore, type ProjectionLeases, type ProjectionStore } from '@thidua/eventsourcing';
+import { problemTypeOf } from '@thidua/eventsourcing/problem-details';
 import { createThiduaProjections } from '@thidua/projections';
 import type { Authenticate } from './authentication';
 import { problemFor } from './http-errors';
@@ -185,7 +186,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     // The occurrence's name goes to the client and beside the error in the log, which alone has the details.
     const instance = `urn:uuid:${randomUUID()}`;
     const { status, headers, body } = problemFor(error, instance);
-    if (status >= 500) console.error(`${instance} ${request.method} ${request.url}:`, error);
+    // Faults of the server are logged; a wait that ran out (504) is the client's to retry, and says all it knows.
+    if (status >= 500 && !problemTypeOf(body.code).discloses) console.error(`${instance} ${request.method} ${request.url}:`, error);
     reply = { status, headers, json: body };
   }
   send(request, response, reply);
