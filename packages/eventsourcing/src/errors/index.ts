@@ -11,4 +11,5 @@ export {
   ProjectionOutdatedError,
   type ValidationIssue,
 } from './errors';
+export { StoreUnavailableError, isTransientStoreError, withoutCredentials } from './store-unavailable';
 export { issuesFromZod, parseOrThrow } from './from-zod';

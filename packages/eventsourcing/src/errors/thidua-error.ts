@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'corrupt_log'
   | 'timeout'
   | 'projection_failed'
-  | 'projection_outdated';
+  | 'projection_outdated'
+  | 'store_unavailable';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 
