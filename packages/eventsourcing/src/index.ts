@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * The domain-agnostic event-sourcing kernel of thidua. Test helpers live in
- * the `@thidua/eventsourcing/testing` subpath, never here.
+ * the `@thidua/eventsourcing/testing` subpath, and the driver SPI store
+ * adapters implement in `@thidua/eventsourcing/driver`, never here.
  */
 
 // Deciders: the write-side model every aggregate follows.
@@ -21,33 +22,39 @@ export {
   TimeoutError,
   ProjectionFailedError,
   ProjectionOutdatedError,
+  StoreUnavailableError,
+  isTransientStoreError,
+  withoutCredentials,
   issuesFromZod,
   parseOrThrow,
   type ErrorCode,
   type ValidationIssue,
 } from './errors';
-// The store port, and the kernel wrapper adapters build on.
+// One retry policy for every layer that retries.
 export {
-  checkExpectedRevision,
-  createEventStore,
-  matchesFilter,
-  pollingSubscription,
-  type AggregateStreamOptions,
-  type AggregateStreamResult,
-  type AppendOptions,
-  type AppendResult,
-  type CreateEventStoreOptions,
-  type Direction,
-  type EventStore,
-  type EventStoreDriver,
-  type ExpectedRevision,
-  type ReadAllFilter,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoreCapabilities,
-  type StreamTip,
-  type SubscribeOptions,
-  type Subscription,
+  DEFAULT_RETRY_POLICY,
+  resolveRetryPolicy,
+  retryDelay,
+  withRetry,
+  type RetryPolicy,
+  type WithRetryOptions,
+} from './retry';
+// The store port applications program against (adapters implement `./driver`).
+export type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
+  AppendOptions,
+  AppendResult,
+  CreateEventStoreOptions,
+  Direction,
+  EventStore,
+  ExpectedRevision,
+  ReadAllFilter,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoreCapabilities,
+  SubscribeOptions,
+  Subscription,
 } from './event-store';
 // Event schemas, versions and upcasters.
 export {
@@ -90,7 +97,6 @@ export {
 } from './command-handler';
 // Projection runtime.
 export {
-  BatchApplier,
   createProjectionRunner,
   getProjectionLag,
   replayAsOf,

@@ -14,8 +14,8 @@ import {
   type ExpectedRevision,
   type RecordedEvent,
   type SealedEvent,
-  type StreamTip,
 } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { streamNameOf, type DriverContext } from './driver-context';
 import { readStreamPage, readTip, SCHEMA_VERSION_KEY, streamRevision } from './read';
 import { isTransientFailure, retryDelay, sleep, toClientError } from './retry';

@@ -1,5 +1,6 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { matchesFilter, type ReadAllFilter } from '@thidua/eventsourcing';
+import type { ReadAllFilter } from '@thidua/eventsourcing';
+import { matchesFilter } from '@thidua/eventsourcing/driver';
 
 /** How a dropped catch-up subscription is resumed. */
 export interface ResubscribeOptions {

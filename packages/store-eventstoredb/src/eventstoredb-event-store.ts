@@ -1,15 +1,14 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import {
-  createEventStore,
   ValidationError,
   type CreateEventStoreOptions,
   type EventStore,
-  type EventStoreDriver,
   type RecordedEvent,
   type StoreCapabilities,
   type SubscribeOptions,
   type Subscription,
 } from '@thidua/eventsourcing';
+import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { append } from './append';
 import { toClientConnectionString } from './connection-string';
 import type { DriverContext, ResubscribeOptions, RetryOptions } from './driver-context';

@@ -4,8 +4,8 @@ import {
   isThiduaError,
   type RecordedEvent,
   type SealedEvent,
-  type StreamTip,
 } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
 import { sqlTypes, statementName, type PostgresConnection } from './schema';

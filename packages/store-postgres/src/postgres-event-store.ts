@@ -1,15 +1,13 @@
-import {
-  createEventStore,
-  type CreateEventStoreOptions,
-  type Direction,
-  type EventStore,
-  type EventStoreDriver,
-  type ReadAllFilter,
-  type RecordedEvent,
-  type SealedEvent,
-  type StoreCapabilities,
-  type StreamTip,
+import type {
+  CreateEventStoreOptions,
+  Direction,
+  EventStore,
+  ReadAllFilter,
+  RecordedEvent,
+  SealedEvent,
+  StoreCapabilities,
 } from '@thidua/eventsourcing';
+import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender, type TestOnlyAppendDelays } from './append';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';

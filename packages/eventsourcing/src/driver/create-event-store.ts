@@ -2,39 +2,22 @@ import { v4 as uuidv4 } from 'uuid';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import { ConcurrencyError, ValidationError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
-import type { EventRegistry } from '../registry/event-registry';
 import type {
   AggregateStreamOptions,
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  CreateEventStoreOptions,
   EventStore,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeOptions,
   Subscription,
-} from './event-store';
+} from '../event-store/event-store';
+import { checkExpectedRevision, type ExpectedRevision } from '../event-store/expected-revision';
 import type { EventStoreDriver } from './event-store-driver';
-import { checkExpectedRevision, type ExpectedRevision } from './expected-revision';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
-
-export interface CreateEventStoreOptions {
-  /** Validates payloads on append and parses/upcasts them on read. Without one, payloads pass as they are. */
-  registry?: EventRegistry;
-  /** Page size of the async iterables returned by `readStream`/`readAll`. */
-  pageSize?: number;
-}
-
-/**
- * Internal (not exported from the package): a driver sets this property to
- * `true` when every event it returns was appended through its wrapper, with
- * the payload object that wrapper validated, deep-frozen since (so nobody
- * can have changed it). Only the in-memory driver can promise that.
- */
-export const KEEPS_VALIDATED_PAYLOADS = Symbol('thidua.keepsValidatedPayloads');
-
-type DriverWithHints = EventStoreDriver & { [KEEPS_VALIDATED_PAYLOADS]?: boolean };
 
 const STREAM_ID = /^[^\s]{1,200}$/;
 /** Tries when the driver's optimistic tip read raced another writer under `'any'`/`'stream_exists'`. */
@@ -54,7 +37,7 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
    * type's current version: parsing them again was the largest cost of an
    * in-memory read. Older versions still go through the upcasters.
    */
-  const keepsValidated = registry !== undefined && (driver as DriverWithHints)[KEEPS_VALIDATED_PAYLOADS] === true;
+  const keepsValidated = registry !== undefined && driver.capabilities.keepsValidatedPayloads === true;
 
   const parse = (event: RecordedEvent, raw: boolean | undefined): RecordedEvent => {
     if (raw || !registry) return event;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { SealedEvent } from '../hash-chain/hash-chain';
-import type { Direction, ReadAllFilter, StoreCapabilities, SubscribeOptions, Subscription } from './event-store';
+import type { Direction, ReadAllFilter, StoreCapabilities, SubscribeOptions, Subscription } from '../event-store/event-store';
 
 /** The last event of a stream as the driver sees it inside its atomic unit. */
 export interface StreamTip {

@@ -1,4 +1,5 @@
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
+import type { EventRegistry } from '../registry/event-registry';
 import type { ExpectedRevision } from './expected-revision';
 
 export type Direction = 'forwards' | 'backwards';
@@ -83,7 +84,18 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
-/** Real differences between stores, declared so the conformance suite can adapt (never skip lists). */
+/** Options every store takes, whatever its backend (store factories extend them). */
+export interface CreateEventStoreOptions {
+  /** Validates payloads on append and parses/upcasts them on read. Without one, payloads pass as they are. */
+  registry?: EventRegistry;
+  /** Page size of the async iterables returned by `readStream`/`readAll`. */
+  pageSize?: number;
+}
+
+/**
+ * Real differences between stores, declared by the store's driver so the
+ * conformance suite can adapt what it asserts (never skip lists).
+ */
 export interface StoreCapabilities {
   /** Positions are dense (1, 2, 3…) rather than sparse. */
   densePositions: boolean;
@@ -91,6 +103,15 @@ export interface StoreCapabilities {
   concurrentWriters: boolean;
   /** The store survives a process restart. */
   durable: boolean;
+  /**
+   * Every event the store returns is the one appended through this kernel,
+   * with the very payload object the kernel validated, deep-frozen since
+   * (so nobody can have changed it), and reads hand out frozen events. The
+   * kernel then skips the registry's second parse on read for events at
+   * their type's current version. Only a store that keeps events in process
+   * memory can promise this; absent means false.
+   */
+  keepsValidatedPayloads?: boolean;
 }
 
 /**

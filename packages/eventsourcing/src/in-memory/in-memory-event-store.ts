@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '../envelope/envelope';
-import type { EventStore } from '../event-store/event-store';
-import type { EventStoreDriver } from '../event-store/event-store-driver';
-import { createEventStore, KEEPS_VALIDATED_PAYLOADS, type CreateEventStoreOptions } from '../event-store/create-event-store';
+import type { CreateEventStoreOptions, EventStore, StoreCapabilities } from '../event-store/event-store';
 import { matchesFilter } from '../event-store/filter';
+import { createEventStore } from '../driver/create-event-store';
+import type { EventStoreDriver } from '../driver/event-store-driver';
 
 export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
   /** The store's clock, for `recordedAt`. */
@@ -16,9 +16,13 @@ export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
  */
 class InMemoryDriver implements EventStoreDriver {
   readonly name = 'memory';
-  readonly capabilities = { densePositions: true, concurrentWriters: false, durable: false };
-  /** Payloads are the wrapper's validated ones, deep-frozen by `frozenCopy`: reads skip the registry's second parse. */
-  readonly [KEEPS_VALIDATED_PAYLOADS] = true;
+  /** Payloads are the kernel's validated ones, deep-frozen by `frozenCopy`: reads skip the registry's second parse. */
+  readonly capabilities: StoreCapabilities = {
+    densePositions: true,
+    concurrentWriters: false,
+    durable: false,
+    keepsValidatedPayloads: true,
+  };
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly listeners = new Set<() => void>();
