@@ -19,6 +19,8 @@ export {
   RuleViolationError,
   ConcurrencyError,
   CorruptLogError,
+  DuplicateEventIdError,
+  CommandIdReusedError,
   TimeoutError,
   ProjectionFailedError,
   ProjectionOutdatedError,
@@ -27,7 +29,9 @@ export {
   withoutCredentials,
   issuesFromZod,
   parseOrThrow,
+  type CommandFirstUse,
   type ErrorCode,
+  type EventPlace,
   type ValidationIssue,
 } from './errors';
 // One retry policy for every layer that retries.

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'timeout'
   | 'projection_failed'
   | 'projection_outdated'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'duplicate_event_id'
+  | 'command_id_reused';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 
