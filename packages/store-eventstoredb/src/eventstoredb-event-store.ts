@@ -161,6 +161,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
 }
 

@@ -127,5 +127,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
+  if (options.retry) storeOptions.retry = options.retry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }

@@ -1,7 +1,8 @@
-import { v4 as uuidv4 } from 'uuid';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
-import { ConcurrencyError, ValidationError } from '../errors/errors';
+import { ConcurrencyError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
+import { resolveRetryPolicy } from '../retry/retry-policy';
+import { withRetry } from '../retry/with-retry';
 import type {
   AggregateStreamOptions,
   AggregateStreamResult,
@@ -16,20 +17,30 @@ import type {
 } from '../event-store/event-store';
 import { checkExpectedRevision, type ExpectedRevision } from '../event-store/expected-revision';
 import type { EventStoreDriver } from './event-store-driver';
+import { checkTailBeforeAppend, findIdenticalAppend } from './identical-append';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
-
-const STREAM_ID = /^[^\s]{1,200}$/;
-/** Tries when the driver's optimistic tip read raced another writer under `'any'`/`'stream_exists'`. */
-const MAX_TIP_RACES = 10;
+import { prepareEvents } from './prepare-events';
 
 /**
  * Wraps a storage driver into the {@link EventStore} port. Everything that
- * must behave the same in every store lives here, once.
+ * must behave the same in every store lives here, once: the checks on what
+ * is appended, the expected-revision rule, the hash chain, registry
+ * validation and upcasting, idempotent re-appends, retries of a raced tip
+ * read, paging and the catch-up subscription. See {@link EventStoreDriver}
+ * for what the driver must do in return.
+ *
+ * @example
+ * export function createMyEventStore(options: MyStoreOptions): EventStore {
+ *   return createEventStore(new MyDriver(options), options);
+ * }
  */
-export function createEventStore(driver: EventStoreDriver, options: CreateEventStoreOptions = {}): EventStore {
+export function createEventStore(storeDriver: EventStoreDriver, options: CreateEventStoreOptions = {}): EventStore {
+  const driver = options.wrapDriver ? options.wrapDriver(storeDriver) : storeDriver;
   const registry = options.registry;
   const pageSize = options.pageSize ?? 1_000;
+  // Resolved here so a bad policy fails when the store is created, not at its first raced append.
+  const retryPolicy = resolveRetryPolicy(options.retry);
 
   /*
    * A driver that keeps the payloads this wrapper validated, frozen (the
@@ -51,68 +62,38 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     appendOptions: AppendOptions = {},
   ): Promise<AppendResult> {
     const expected: ExpectedRevision = appendOptions.expectedRevision ?? 'any';
-    if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) {
-      throw new ValidationError(`Invalid stream id ${JSON.stringify(streamId)}`, [
-        { path: 'streamId', message: 'must be 1–200 characters without whitespace' },
-      ]);
+    const prepared = prepareEvents(streamId, events, registry);
+    const loose = expected === 'any' || expected === 'stream_exists';
+    // A store that cannot refuse a duplicate id would write a re-sent batch twice under a loose
+    // expectation: look at the stream's tail first (for the others, the refusal says where to look).
+    // Only ids the caller chose can come back: ids the kernel drew at random are new.
+    if (loose && driver.capabilities.uniqueEventIds !== true && events.some((event) => event.id !== undefined)) {
+      const replay = await checkTailBeforeAppend(driver, streamId, prepared);
+      if (replay) return replay;
     }
-    if (events.length === 0) {
-      throw new ValidationError('Nothing to append', [{ path: 'events', message: 'must hold at least one event' }]);
-    }
-    const prepared = events.map((event, index) => prepare(event, index));
-    if (prepared.length > 1 && new Set(prepared.map((e) => e.id)).size !== prepared.length) {
-      throw new ValidationError('Duplicate event ids in one append', [{ path: 'events', message: 'event ids must be unique' }]);
-    }
-
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const recorded = await driver.append(streamId, (tip) => {
-          checkExpectedRevision(streamId, expected, tip.revision);
-          return sealEvents(streamId, tip, prepared);
-        });
-        const last = recorded[recorded.length - 1];
-        if (!last) throw new Error(`Driver ${driver.name} recorded no events`);
-        return { nextExpectedRevision: last.revision, position: last.position, events: recorded, alreadyAppended: false };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        const replay = await findIdenticalAppend(streamId, expected, prepared.map((e) => e.id));
-        if (replay) return replay;
-        // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced; retry.
-        const racedLoosely = expected === 'any' || (expected === 'stream_exists' && error.actual !== null);
-        if (!racedLoosely || attempt >= MAX_TIP_RACES) throw error;
-      }
-    }
-  }
-
-  function prepare(event: NewEvent, index: number) {
-    if (!event || typeof event.type !== 'string' || event.type.length === 0) {
-      throw new ValidationError(`Event #${index} has no type`, [{ path: `events.${index}.type`, message: 'required' }]);
-    }
-    const { schemaVersion, data } = registry
-      ? registry.prepareForAppend(event.type, event.schemaVersion, event.data)
-      : { schemaVersion: event.schemaVersion ?? 1, data: event.data };
-    if (data === undefined) {
-      throw new ValidationError(`Event ${event.type} has no data`, [{ path: `events.${index}.data`, message: 'required' }]);
-    }
-    return { id: event.id ?? uuidv4(), type: event.type, schemaVersion, data, metadata: event.metadata ?? {} };
-  }
-
-  /**
-   * Idempotent re-append: when the same ids already sit at the revisions this
-   * append asked for, the earlier write succeeded (a retry after a lost reply)
-   * and we return it instead of a conflict.
-   */
-  async function findIdenticalAppend(
-    streamId: string,
-    expected: ExpectedRevision,
-    ids: string[],
-  ): Promise<AppendResult | null> {
-    const from = expected === 'no_stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : null;
-    if (from === null) return null;
-    const existing = await driver.readStreamPage(streamId, { fromRevision: from, maxCount: ids.length, direction: 'forwards' });
-    if (existing.length !== ids.length || existing.some((e, i) => e.id !== ids[i] || e.revision !== from + BigInt(i))) return null;
-    const last = existing[existing.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position, events: existing, alreadyAppended: true };
+    return withRetry(
+      async () => {
+        try {
+          const recorded = await driver.append(streamId, (tip) => {
+            checkExpectedRevision(streamId, expected, tip.revision);
+            return sealEvents(streamId, tip, prepared);
+          });
+          const last = recorded[recorded.length - 1];
+          if (!last) throw new Error(`Driver ${driver.name} recorded no events`);
+          return { nextExpectedRevision: last.revision, position: last.position, events: recorded, alreadyAppended: false };
+        } catch (error) {
+          const replay = await findIdenticalAppend(driver, streamId, expected, prepared, error);
+          if (replay) return replay;
+          throw error;
+        }
+      },
+      {
+        policy: retryPolicy,
+        // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced another writer.
+        retryable: (error) =>
+          error instanceof ConcurrencyError && (expected === 'any' || (expected === 'stream_exists' && error.actual !== null)),
+      },
+    );
   }
 
   /** The pages of a stream, as the driver returns them (raw), until `null`. */

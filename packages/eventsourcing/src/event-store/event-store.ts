@@ -1,5 +1,7 @@
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
+import type { EventStoreDriver } from '../driver/event-store-driver';
 import type { EventRegistry } from '../registry/event-registry';
+import type { RetryPolicy } from '../retry/retry-policy';
 import type { ExpectedRevision } from './expected-revision';
 
 export type Direction = 'forwards' | 'backwards';
@@ -90,6 +92,19 @@ export interface CreateEventStoreOptions {
   registry?: EventRegistry;
   /** Page size of the async iterables returned by `readStream`/`readAll`. */
   pageSize?: number;
+  /**
+   * How appends are tried again when they raced another writer: under
+   * `'any'`/`'stream_exists'` a conflict only means the store's tip read was
+   * overtaken, so the append is sealed again on the new tip. Stores also
+   * use it for their own transient retries. Default `DEFAULT_RETRY_POLICY`.
+   */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Wraps the store's driver before the kernel uses it: for tracing,
+   * metrics, or faults injected by a test (a reply lost after a commit). The
+   * wrapper must keep the driver contract (see `EventStoreDriver`).
+   */
+  wrapDriver?(driver: EventStoreDriver): EventStoreDriver;
 }
 
 /**
@@ -112,6 +127,17 @@ export interface StoreCapabilities {
    * memory can promise this; absent means false.
    */
   keepsValidatedPayloads?: boolean;
+  /**
+   * The store itself refuses an event whose id is already anywhere in the
+   * log (a unique index, or its own means), atomically, with a
+   * `DuplicateEventIdError` naming where the existing event is. The kernel
+   * then recognises a re-append of the same events wherever in the stream
+   * they already are. Without it, the kernel looks at the stream's tail
+   * before a loose (`'any'`/`'stream_exists'`) append, which catches a
+   * re-sent batch when nobody wrote since, but an id reused elsewhere goes
+   * unnoticed. Absent means false.
+   */
+  uniqueEventIds?: boolean;
 }
 
 /**
