@@ -56,7 +56,7 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  */
 const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
 
-const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50 };
+const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };
 const DEFAULT_RESUBSCRIBE = { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 class EventStoreDbDriver implements EventStoreDriver {

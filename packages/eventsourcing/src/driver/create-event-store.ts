@@ -1,7 +1,7 @@
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import { ConcurrencyError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
-import { resolveRetryPolicy } from '../retry/retry-policy';
+import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy';
 import { withRetry } from '../retry/with-retry';
 import type {
   AggregateStreamOptions,
@@ -23,6 +23,14 @@ import { pollingSubscription } from './polling-subscription';
 import { prepareEvents } from './prepare-events';
 
 /**
+ * How often a loose append (`'any'`, `'stream_exists'`) is sealed again after
+ * the driver's tip read was overtaken: more tries than other layers make,
+ * since each lost race means another writer made progress, and a loose
+ * append should not fail merely because its stream is busy.
+ */
+const TIP_RACE_POLICY: Readonly<RetryPolicy> = Object.freeze({ ...DEFAULT_RETRY_POLICY, maxAttempts: 50 });
+
+/**
  * Wraps a storage driver into the {@link EventStore} port. Everything that
  * must behave the same in every store lives here, once: the checks on what
  * is appended, the expected-revision rule, the hash chain, registry
@@ -40,7 +48,7 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
   const registry = options.registry;
   const pageSize = options.pageSize ?? 1_000;
   // Resolved here so a bad policy fails when the store is created, not at its first raced append.
-  const retryPolicy = resolveRetryPolicy(options.retry);
+  const retryPolicy = resolveRetryPolicy(options.retry, TIP_RACE_POLICY);
 
   /*
    * A driver that keeps the payloads this wrapper validated, frozen (the

@@ -96,7 +96,9 @@ export interface CreateEventStoreOptions {
    * How appends are tried again when they raced another writer: under
    * `'any'`/`'stream_exists'` a conflict only means the store's tip read was
    * overtaken, so the append is sealed again on the new tip. Stores also
-   * use it for their own transient retries. Default `DEFAULT_RETRY_POLICY`.
+   * use it for their own transient retries. Default `DEFAULT_RETRY_POLICY`
+   * with 50 tries for those races (each lost race means another writer made
+   * progress; a loose append should not fail merely because its stream is busy).
    */
   retry?: Partial<RetryPolicy>;
   /**
