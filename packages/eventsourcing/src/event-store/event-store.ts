@@ -55,7 +55,12 @@ export interface AppendResult {
   position: bigint;
   /** The events as recorded (ids, revisions, positions, hashes, recordedAt), in the schema version written. */
   events: RecordedEvent[];
-  /** True when every event was already there (same ids at the same revisions): nothing was written. */
+  /**
+   * True when the same events (same ids, same content, in order) were
+   * already where this append asked for them, written by an earlier try
+   * (a retry after a lost reply, a re-sent import or command): nothing was
+   * written, and `events` are their first recording.
+   */
   alreadyAppended: boolean;
 }
 
