@@ -79,29 +79,30 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
       const replay = await checkTailBeforeAppend(driver, streamId, prepared);
       if (replay) return replay;
     }
-    return withRetry(
-      async () => {
-        try {
-          const recorded = await driver.append(streamId, (tip) => {
-            checkExpectedRevision(streamId, expected, tip.revision);
-            return sealEvents(streamId, tip, prepared);
-          });
-          const last = recorded[recorded.length - 1];
-          if (!last) throw new Error(`Driver ${driver.name} recorded no events`);
-          return { nextExpectedRevision: last.revision, position: last.position, events: recorded, alreadyAppended: false };
-        } catch (error) {
-          const replay = await findIdenticalAppend(driver, streamId, expected, prepared, error);
-          if (replay) return replay;
-          throw error;
-        }
-      },
-      {
-        policy: retryPolicy,
-        // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced another writer.
-        retryable: (error) =>
-          error instanceof ConcurrencyError && (expected === 'any' || (expected === 'stream_exists' && error.actual !== null)),
-      },
-    );
+    const appendOnce = async (): Promise<AppendResult> => {
+      try {
+        const recorded = await driver.append(streamId, (tip) => {
+          checkExpectedRevision(streamId, expected, tip.revision);
+          return sealEvents(streamId, tip, prepared);
+        });
+        const last = recorded[recorded.length - 1];
+        if (!last) throw new Error(`Driver ${driver.name} recorded no events`);
+        return { nextExpectedRevision: last.revision, position: last.position, events: recorded, alreadyAppended: false };
+      } catch (error) {
+        const replay = await findIdenticalAppend(driver, streamId, expected, prepared, error);
+        if (replay) return replay;
+        throw error;
+      }
+    };
+    // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced another writer.
+    const raced = (error: unknown) =>
+      error instanceof ConcurrencyError && (expected === 'any' || (expected === 'stream_exists' && error.actual !== null));
+    // The common case, one try, stays out of the retry loop (its promises cost more than the rest of a small
+    // in-memory append). After a lost race the next try goes at once, the ones after it spaced by the policy.
+    return appendOnce().catch((error: unknown) => {
+      if (!raced(error) || retryPolicy.maxAttempts <= 1) throw error;
+      return withRetry(appendOnce, { policy: { ...retryPolicy, maxAttempts: retryPolicy.maxAttempts - 1 }, retryable: raced });
+    });
   }
 
   /** The pages of a stream, as the driver returns them (raw), until `null`. */
