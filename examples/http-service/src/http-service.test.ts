@@ -3,15 +3,15 @@ import {
   createInMemoryEventStore,
   createInMemoryProjectionLeases,
   createInMemoryProjectionStore,
-  ThiduaError,
+  StoreUnavailableError,
   type Actor,
-  type ErrorCode,
   type EventStore,
+  type ProjectionStore,
 } from '@thidua/eventsourcing';
 import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } from '@thidua/example-tay-ninh-2013';
 import { signActorToken } from './actor-tokens';
 import { client, TEST_TOKEN_SECRET, testAuthentication, tokenFor, type Reply } from './http-client.test-helper';
-import { createHttpService, type ThiduaHttpService } from './http-service';
+import { createHttpService, type HttpServiceOptions, type ThiduaHttpService } from './http-service';
 import { leadersOf, waitForHealth } from './replicas.test-helper';
 import { council, smallCampaign } from './small-campaign.test-helper';
 
@@ -284,6 +284,22 @@ describe('thidua HTTP service (in-memory stores)', () => {
       });
     });
 
+    it('422 command_id_reused when a commandId comes back with other data, naming its first use; the same command again is a duplicate', async () => {
+      const bonus = (points: number) => ({
+        commandId: 'refusals-reused',
+        data: { pledgeId: campaign.pledgeId('unit-00'), kind: 'bonus', points, reason: 'Sáng kiến', adjustedAt: '2013-12-10T08:00:00+07:00' },
+      });
+      const first = await api.named('RecordAdjustment', campaign.chair, bonus(2));
+      expect(first.status).toBe(200);
+      const before = await eventStore.headPosition();
+      const changed = await api.named('RecordAdjustment', campaign.chair, bonus(3));
+      expectProblem(changed, 422, 'command_id_reused');
+      expect(changed.body).toMatchObject({ commandId: 'refusals-reused', firstUse: { streamId: `pledge-${campaign.pledgeId('unit-00')}`, revision: '1' } });
+      expect(await eventStore.headPosition()).toBe(before);
+      const same = await api.named('RecordAdjustment', campaign.chair, bonus(2));
+      expect([same.status, same.body.duplicate, same.body.position]).toEqual([200, true, first.body.position]);
+    });
+
     it('404 for an unknown command name or a command on something that does not exist', async () => {
       expectProblem(await api.named('PaintFlag', council, { commandId: 'refusals-404a', data: {} }), 404, 'not_found');
       const unknownPledge = await api.named('RecordScore', campaign.chair, {
@@ -321,6 +337,29 @@ describe('thidua HTTP service (in-memory stores)', () => {
   });
 });
 
+/**
+ * Runs `body` against a service of its own on in-memory stores (those given,
+ * or fresh ones), then closes the service and the stores.
+ */
+async function withService<T>(
+  options: Omit<Partial<HttpServiceOptions>, 'eventStore' | 'projectionStore'> & { eventStore?: EventStore; projectionStore?: ProjectionStore },
+  body: (api: ReturnType<typeof client>, service: ThiduaHttpService, stores: { eventStore: EventStore }) => Promise<T>,
+): Promise<T> {
+  const eventStore = options.eventStore ?? createInMemoryEventStore({ registry: thiduaRegistry });
+  const projectionStore = options.projectionStore ?? createInMemoryProjectionStore();
+  const service = createHttpService({ authenticate: testAuthentication(), ...options, eventStore, projectionStore });
+  try {
+    return await body(client((await service.listen()).url), service, { eventStore });
+  } finally {
+    await service.close();
+    await eventStore.close();
+    await projectionStore.close();
+  }
+}
+
+/** What a store throws when its database fails under it. */
+const storeUnavailable = (store: string, reason: string) => new StoreUnavailableError(store, { transient: true, cause: new Error(reason) });
+
 /** The first event of a stream, through the store's async iterable. */
 async function firstEvent(eventStore: EventStore, streamId: string) {
   for await (const event of eventStore.readStream(streamId, { maxCount: 1 })) return event;
@@ -341,20 +380,16 @@ describe('problem details for faults of the server', () => {
   }
 
   async function post(eventStore: EventStore): Promise<Reply> {
-    const projectionStore = createInMemoryProjectionStore();
-    const service = createHttpService({ eventStore, projectionStore, authenticate: testAuthentication(), onProjectionError: () => undefined });
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const api = client((await service.listen()).url);
-      const reply = await api.command(tayNinh2013Commands[0]!);
-      // The log has what the client does not: the error itself, under the instance the client was given.
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining(reply.body.instance as string), expect.anything());
-      return reply;
+      return await withService({ eventStore, onProjectionError: () => undefined }, async (api) => {
+        const reply = await api.command(tayNinh2013Commands[0]!);
+        // The log has what the client does not: the error itself, under the instance the client was given.
+        expect(logged).toHaveBeenCalledWith(expect.stringContaining(reply.body.instance as string), expect.anything());
+        return reply;
+      });
     } finally {
       logged.mockRestore();
-      await service.close();
-      await eventStore.close();
-      await projectionStore.close();
     }
   }
 
@@ -365,10 +400,7 @@ describe('problem details for faults of the server', () => {
   });
 
   it('an unavailable store is 503 with Retry-After, without the store name or the cause', async () => {
-    // The code stores report a failing database with (the cast reaches it by its string).
-    const unavailable = () =>
-      new ThiduaError('store_unavailable' as ErrorCode, 'Store postgres://app@db-7:5432/thidua is unavailable: ECONNRESET', { store: 'postgres://app@db-7:5432/thidua', transient: true });
-    const reply = await post(failingAppends(unavailable));
+    const reply = await post(failingAppends(() => storeUnavailable('postgres://app@db-7:5432/thidua', 'ECONNRESET')));
     expectProblem(reply, 503, 'store_unavailable');
     expect(reply.headers.get('retry-after')).toBe('1');
     expect(reply.text).not.toMatch(/db-7|ECONNRESET|postgres:/);
@@ -377,12 +409,8 @@ describe('problem details for faults of the server', () => {
 
 describe('/healthz when a projection stops for good', () => {
   it('answers 503 naming the projection and the code, not the message', async () => {
-    const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
-    const projectionStore = createInMemoryProjectionStore();
     const stopped: unknown[] = [];
-    const service = createHttpService({ eventStore, projectionStore, authenticate: testAuthentication(), onProjectionError: (error) => stopped.push(error) });
-    try {
-      const api = client((await service.listen()).url);
+    await withService({ onProjectionError: (error) => stopped.push(error) }, async (api, _service, { eventStore }) => {
       // A member admitted to a bloc never established: valid as an event, impossible to fold (no command would write it).
       await eventStore.appendToStream('bloc-ghost', [
         { type: 'MemberAdmitted', data: { blocId: 'ghost', unitId: 'u', unitName: 'Secret unit name', admittedAt: '2013-01-02T08:00:00+07:00' } },
@@ -392,32 +420,23 @@ describe('/healthz when a projection stops for good', () => {
       expect(health.body.stopped).toEqual({ projection: expect.any(String), code: 'projection_failed' });
       expect(health.text).not.toContain('Secret unit name');
       expect(stopped).toEqual([expect.objectContaining({ code: 'projection_failed' })]);
-    } finally {
-      await service.close();
-      await eventStore.close();
-      await projectionStore.close();
-    }
+    });
   });
 });
 
 describe('/healthz while the stores do not answer', () => {
   it('answers 200 degraded with the code, since the runners outlive it, and ok again once the stores answer', async () => {
-    const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
     const store = createInMemoryProjectionStore();
     let down = false;
-    // The code stores report a failing database with (the cast reaches it by its string).
-    const unavailable = () => new ThiduaError('store_unavailable' as ErrorCode, 'Store db-7 is unavailable', { store: 'db-7', transient: true });
     const projectionStore = new Proxy(store, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => (down ? Promise.reject(unavailable()) : (value as (...a: unknown[]) => unknown).apply(target, args));
+        return (...args: unknown[]) => (down ? Promise.reject(storeUnavailable('db-7', 'ECONNRESET')) : (value as (...a: unknown[]) => unknown).apply(target, args));
       },
     });
     const stopped: unknown[] = [];
-    const service = createHttpService({ eventStore, projectionStore, authenticate: testAuthentication(), onProjectionError: (error) => stopped.push(error) });
-    try {
-      const api = client((await service.listen()).url);
+    await withService({ projectionStore, onProjectionError: (error) => stopped.push(error) }, async (api, service) => {
       await waitForHealth(api, (body) => leadersOf([body]).size === 4);
       down = true;
       const degraded = await api.get('/healthz', null);
@@ -427,11 +446,7 @@ describe('/healthz while the stores do not answer', () => {
       const ok = await waitForHealth(api, (body) => body.status === 'ok' && body.head === written.body.position && body.projections.every((p) => p.caughtUp));
       expect(ok.status).toBe(200);
       expect(stopped).toEqual([]);
-    } finally {
-      await service.close();
-      await eventStore.close();
-      await store.close();
-    }
+    });
   });
 });
 
