@@ -487,6 +487,16 @@ describe('two replicas in one process, sharing stores and leases', () => {
   });
 });
 
+describe('starting the service', () => {
+  it('refuses to start without authenticate', () => {
+    const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
+    const projectionStore = createInMemoryProjectionStore();
+    // The cast reaches the runtime check the types already rule out, as a JavaScript caller could.
+    const options = { eventStore, projectionStore } as unknown as HttpServiceOptions;
+    expect(() => createHttpService(options)).toThrow(expect.objectContaining({ code: 'validation_failed', issues: [expect.objectContaining({ path: 'authenticate' })] }));
+  });
+});
+
 describe('closing the service', () => {
   it('stops listening and stops the projections, giving up their leases; close() is idempotent', async () => {
     const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });

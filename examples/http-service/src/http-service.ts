@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createThidua } from '@thidua/domain';
-import { createInMemoryProjectionLeases, type EventStore, type ProjectionLeases, type ProjectionStore } from '@thidua/eventsourcing';
+import { createInMemoryProjectionLeases, ValidationError, type EventStore, type ProjectionLeases, type ProjectionStore } from '@thidua/eventsourcing';
 import { problemTypeOf } from '@thidua/eventsourcing/problem-details';
 import { createThiduaProjections } from '@thidua/projections';
 import type { Authenticate } from './authentication';
@@ -93,6 +93,12 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export function createHttpService(options: HttpServiceOptions): ThiduaHttpService {
   const { eventStore, projectionStore, authenticate } = options;
+  if (typeof authenticate !== 'function') {
+    // The types require it; a JavaScript host that leaves it out must not get a service that believes any caller.
+    throw new ValidationError('Give authenticate: the service will not run without authenticating its callers', [
+      { path: 'authenticate', message: 'is required: a function from the request to the actor (see bearerTokenAuthentication)' },
+    ]);
+  }
   const thidua = createThidua({ eventStore });
   const leases = options.lease?.leases ?? createInMemoryProjectionLeases();
   const owner = options.lease?.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
