@@ -3,6 +3,8 @@ import type { RecordedEvent } from '../envelope/envelope';
 import { ConcurrencyError } from '../errors/errors';
 import type { EventStore } from '../event-store/event-store';
 import type { ExpectedRevision } from '../event-store/expected-revision';
+import { commandTelemetry } from '../telemetry/command-telemetry';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { Command } from './command';
 import { eventIdFor } from './event-ids';
 
@@ -27,6 +29,8 @@ export interface CommandHandlerOptions<C extends Command, E extends DomainEvent,
   loadContext?(command: C, state: S): Promise<Ctx>;
   /** Attempts after a `ConcurrencyError` before giving up with it. */
   maxAttempts?: number;
+  /** An OpenTelemetry span and metrics per command (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 /**
@@ -38,10 +42,11 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
 ): (command: C) => Promise<CommandResult<S>> {
   const { eventStore, decider } = options;
   const maxAttempts = options.maxAttempts ?? 5;
+  const trace = commandTelemetry(options.telemetry);
 
-  return async (command) => {
-    const streamId = options.streamId(command);
+  const handle = async (command: C, streamId: string, onAttempt?: () => void): Promise<CommandResult<S>> => {
     for (let attempt = 1; ; attempt += 1) {
+      onAttempt?.();
       // One fold gathers the state, where the stream ends, and this command's events if it already ran.
       const loaded = await eventStore.aggregateStream(streamId, {
         initialState: () => ({ state: decider.initialState(), position: null as bigint | null, earlier: [] as RecordedEvent[] }),
@@ -88,5 +93,10 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
         if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
       }
     }
+  };
+
+  return async (command) => {
+    const streamId = options.streamId(command);
+    return trace ? trace(command, streamId, (onAttempt) => handle(command, streamId, onAttempt)) : handle(command, streamId);
   };
 }

@@ -18,12 +18,16 @@ import type { EventStoreDriver } from './event-store-driver';
 import { checkExpectedRevision, type ExpectedRevision } from './expected-revision';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
+import { instrumentEventStore } from '../telemetry/event-store-telemetry';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 
 export interface CreateEventStoreOptions {
   /** Validates payloads on append and parses/upcasts them on read. Without one, payloads pass as they are. */
   registry?: EventRegistry;
   /** Page size of the async iterables returned by `readStream`/`readAll`. */
   pageSize?: number;
+  /** OpenTelemetry spans and metrics for appends and reads (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 /**
@@ -209,7 +213,7 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     );
   }
 
-  return {
+  return instrumentEventStore({
     name: driver.name,
     capabilities: driver.capabilities,
     appendToStream,
@@ -221,5 +225,5 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     headPosition: () => driver.headPosition(),
     subscribeToAll,
     close: () => driver.close(),
-  };
+  }, options.telemetry);
 }

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore, Subscription } from '../event-store/event-store';
 import { ConcurrencyError, ProjectionFailedError, ProjectionOutdatedError, TimeoutError } from '../errors/errors';
-import { BatchApplier } from './batch-applier';
+import { batchApplierFactory } from '../telemetry/projection-telemetry';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { Projection, ProjectionStore } from './projection';
 import type { ProjectionLeases } from './projection-leases';
 
@@ -54,6 +55,8 @@ export interface ProjectionRunnerOptions {
    * and stands by to try again. Without a lease such errors end `start()`.
    */
   onError?(error: unknown): void;
+  /** OpenTelemetry spans and metrics per committed batch, with the lag (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 export interface ProjectionRunner {
@@ -85,6 +88,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let subscription: Subscription | null = null;
   let running: Promise<void> | null = null;
   let stopRequested = false;
+  const batchApplier = batchApplierFactory(options.telemetry, eventStore);
 
   /**
    * The checkpoint to resume from. A projection seen for the first time
@@ -123,7 +127,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     report();
     const eventsPerCommit = documents === projection.name ? batchSize : stagingBatchSize;
     // One applier for the whole run: the documents it committed stay cached for the next pages.
-    const applier = new BatchApplier(projection, projectionStore, documents);
+    const applier = batchApplier(projection, projectionStore, documents);
     for (;;) {
       const read = applier.position ?? checkpoint;
       const from: bigint | undefined = read === null ? undefined : read + 1n;
@@ -241,7 +245,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       const caught = await catchUpFrom(await prepare());
       let checkpoint = caught.checkpoint;
-      const applier = new BatchApplier(projection, projectionStore);
+      const applier = batchApplier(projection, projectionStore);
       const flush = async () => {
         const committed = await applier.commit(projection.version, checkpoint);
         if (committed !== null) checkpoint = committed;
