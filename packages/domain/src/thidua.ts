@@ -5,7 +5,7 @@
  * kernel's command handler (optimistic concurrency, bounded retry,
  * idempotency by `commandId`).
  */
-import { assertNever, createCommandHandler, type CommandResult, type EventStore } from '@thidua/eventsourcing';
+import { assertNever, createCommandHandler, type CommandResult, type EventStore, type TelemetryOption } from '@thidua/eventsourcing';
 import { blocDecider } from './bloc/bloc.decider';
 import { initialBlocState } from './bloc/bloc.state';
 import { campaignDecider, type CampaignContext } from './campaign/campaign.decider';
@@ -24,6 +24,8 @@ export interface CreateThiduaOptions {
   eventStore: EventStore;
   /** Attempts after a `ConcurrencyError` before giving up with it (kernel default: 5). */
   maxAttempts?: number;
+  /** An OpenTelemetry span and metrics per command (off by default); give the event store its own `telemetry` too. */
+  telemetry?: TelemetryOption;
 }
 
 /** The thidua write side. */
@@ -49,6 +51,7 @@ export interface Thidua {
 export function createThidua(options: CreateThiduaOptions): Thidua {
   const { eventStore } = options;
   const retry = options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {};
+  const telemetry = options.telemetry !== undefined ? { telemetry: options.telemetry } : {};
 
   // Consistency of cross-aggregate rules. `loadContext` reads the other
   // streams (bloc, campaign, pledges) as committed at that moment, and runs
@@ -67,6 +70,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
     decider: blocDecider,
     streamId: (command) => blocStream(command.data.blocId),
     ...retry,
+    ...telemetry,
   });
 
   const handleCampaign = createCommandHandler({
@@ -83,6 +87,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
       return { bloc, pledges, campaignsOfYear: await loadCampaignsOfYear(eventStore, command.data.blocId, command.data.year) };
     },
     ...retry,
+    ...telemetry,
   });
 
   const handlePledge = createCommandHandler({
@@ -95,6 +100,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
       return { campaign, bloc };
     },
     ...retry,
+    ...telemetry,
   });
 
   return {

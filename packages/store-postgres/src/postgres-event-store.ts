@@ -129,5 +129,6 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }
