@@ -31,10 +31,9 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
   const system = DB_SYSTEMS[store.name] ?? store.name;
   const client = { kind: api.SpanKind.CLIENT };
 
-  /** Records one finished operation: its span's end and the two metrics. */
+  /** Ends one operation's span and records its metrics; `count` is the events it wrote or returned. */
   const finish = (span: Span, operation: string, start: number, count: number, extra: Attributes, error?: unknown) => {
-    if (error === undefined) span.setAttribute(operation === 'appendToStream' ? A.messagingBatchMessageCount : A.dbResponseReturnedRows, count);
-    else recordFailure(telemetry, span, error);
+    if (error !== undefined) recordFailure(telemetry, span, error);
     span.end();
     const instruments = telemetry.instruments();
     const attributes: Attributes = { [A.dbSystemName]: system, [A.dbOperationName]: operation, ...extra };
@@ -49,7 +48,7 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
       attributes: { [A.dbSystemName]: system, [A.dbOperationName]: operation, [A.store]: store.name, ...attributes },
     });
 
-  const streamAttributes = (streamId: string): Attributes => ({ [A.streamId]: streamId, [A.streamCategory]: streamCategory(streamId) });
+  const streamAttributes = (streamId: string): Attributes => ({ [A.streamId]: String(streamId), [A.streamCategory]: streamCategory(streamId) });
 
   /** Runs `operation` with `span` as the active span, so a driver's own spans (pg, …) nest under it. */
   const within = <T>(span: Span, operation: () => Promise<T>): Promise<T> =>
@@ -64,7 +63,9 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
         span = startSpan(operation, target, attributes);
       },
       end(count, error) {
-        if (span) finish(span, operation, start, count, {}, error);
+        if (!span) return;
+        if (error === undefined) span.setAttribute(A.dbResponseReturnedRows, count);
+        finish(span, operation, start, count, {}, error);
       },
     });
   };
@@ -77,6 +78,7 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
       const span = startSpan('appendToStream', streamCategory(streamId), {
         ...streamAttributes(streamId),
         [A.expectedRevision]: expected,
+        // What was asked for; the kernel refuses a missing or empty list (plain JavaScript callers) itself.
         [A.messagingBatchMessageCount]: Array.isArray(events) ? events.length : 0,
       });
       let result: AppendResult;
@@ -117,8 +119,10 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
       try {
         const result = await within(span, () => store.aggregateStream(streamId, fold));
         // Revisions are dense from 0 in every store: a whole stream holds its last revision + 1 events.
+        const count = result.revision === null ? 0 : Number(result.revision) + 1;
+        span.setAttribute(A.dbResponseReturnedRows, count);
         if (result.revision !== null) span.setAttribute(A.streamRevision, Number(result.revision));
-        finish(span, 'aggregateStream', start, result.revision === null ? 0 : Number(result.revision) + 1, {});
+        finish(span, 'aggregateStream', start, count, {});
         return result;
       } catch (error) {
         finish(span, 'aggregateStream', start, 0, {}, error);
@@ -135,6 +139,7 @@ export function instrumentEventStore(store: EventStore, option: TelemetryOption 
       const span = startSpan('readAllPage', '$all', {});
       try {
         const page = await within(span, () => store.readAllPage(readOptions));
+        span.setAttribute(A.dbResponseReturnedRows, page.length);
         finish(span, 'readAllPage', start, page.length, {});
         return page;
       } catch (error) {

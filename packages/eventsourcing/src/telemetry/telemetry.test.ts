@@ -254,6 +254,10 @@ describe('telemetry of a store', () => {
       code: 'concurrency',
     });
     await expect(store.appendToStream('tally a', [{ type: 'Added', data: { n: 4 } }])).rejects.toMatchObject({ code: 'validation_failed' });
+    // What plain JavaScript may pass is still the kernel's to refuse, with its own error.
+    const untyped = store.appendToStream as (streamId: unknown, events: unknown) => Promise<unknown>;
+    await expect(untyped(undefined, undefined)).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(only('appendToStream invalid').attributes).toMatchObject({ [A.appendOutcome]: 'refused', [A.messagingBatchMessageCount]: 0 });
 
     const appends = named('appendToStream tally');
     expect(appends.map((span) => [span.attributes[A.expectedRevision], span.attributes[A.appendOutcome]])).toEqual([
@@ -267,6 +271,8 @@ describe('telemetry of a store', () => {
     expect(refused.attributes).toMatchObject({ [A.appendOutcome]: 'refused', [A.errorType]: 'validation_failed' });
     expect(refused.status.code).toBe(SpanStatusCode.ERROR);
     expect(appends[1]!.attributes).toMatchObject({ [A.messagingBatchMessageCount]: 2, [A.streamRevision]: 2 });
+    // A re-sent append says what it was asked to write, though it wrote nothing (the events counter shows that).
+    expect(appends[3]!.attributes).toMatchObject({ [A.messagingBatchMessageCount]: 1, [A.streamRevision]: 0 });
     expect(await counted(M.storeEvents, { [A.dbOperationName]: 'appendToStream', [A.dbSystemName]: 'memory' })).toBe(appendedBefore + 4);
     expect(
       await recorded(M.storeOperationDuration, {

@@ -122,8 +122,12 @@ export function recordFailure(telemetry: Telemetry, span: Span, error: unknown):
   span.setStatus({ code: telemetry.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-/** The low-cardinality part of a stream id, for span names and metrics: `pledge-kt-2013.u1` → `pledge`. */
-export function streamCategory(streamId: string): string {
+/**
+ * The low-cardinality part of a stream id, for span names: `pledge-kt-2013.u1` → `pledge`.
+ * Total, even over what a plain JavaScript caller may pass: the kernel, not telemetry, refuses a bad id.
+ */
+export function streamCategory(streamId: unknown): string {
+  if (typeof streamId !== 'string') return 'invalid';
   const dash = streamId.indexOf('-');
   return dash > 0 ? streamId.slice(0, dash) : streamId;
 }
