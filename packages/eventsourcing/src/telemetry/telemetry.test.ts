@@ -9,10 +9,9 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createCommandHandler, type Command } from '../command-handler';
-import type { Decider, DomainEvent } from '../decider/decider';
+import { createCommandHandler } from '../command-handler';
+import { add, counter, type Add, type Added } from '../command-handler/counter.test-helper';
 import type { RecordedEvent } from '../envelope/envelope';
-import { RuleViolationError } from '../errors/errors';
 import type { EventStore } from '../event-store/event-store';
 import { createInMemoryEventStore } from '../in-memory/in-memory-event-store';
 import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection-store';
@@ -20,22 +19,6 @@ import type { Projection } from '../projections/projection';
 import { createProjectionRunner } from '../projections/projection-runner';
 import { expectRejectedWithNothingAppended } from '../testing/expect-nothing-appended';
 import { TelemetryAttributes as A, TelemetryMetrics as M, type TelemetryOption } from '.';
-
-type Add = Command<'Add', { counter: string; n: number }>;
-type Added = DomainEvent<'Added', { n: number }>;
-
-const counter: Decider<Add, Added, number> = {
-  initialState: () => 0,
-  decide(command, state) {
-    if (command.data.n === 0) return [];
-    if (state + command.data.n > 10) throw new RuleViolationError('counter.over_ten', 'A counter never exceeds 10');
-    return [{ type: 'Added', data: { n: command.data.n } }];
-  },
-  evolve: (state, event) => state + event.data.n,
-};
-
-const actor = { id: 'tester', role: 'council' };
-const add = (commandId: string, n: number, name = 'c1'): Add => ({ command: 'Add', commandId, actor, data: { counter: name, n } });
 
 /** Counts events per stream; `poison` makes it throw, to see a failed batch. */
 const counting = (poison = -1): Projection<{ n: number }> => ({
