@@ -22,6 +22,7 @@ export const TelemetryAttributes = {
 
   /** The store's own name (`memory`, `sqlite`, `postgres`, `eventstoredb`). */
   store: 'thidua.store',
+  /** The stream an operation or command worked on (spans only: never on a metric). */
   streamId: 'thidua.stream.id',
   /** The stream id up to its first `-` (`pledge`, `campaign`, `bloc`): low cardinality, also in span names. */
   streamCategory: 'thidua.stream.category',
@@ -33,19 +34,25 @@ export const TelemetryAttributes = {
   appendOutcome: 'thidua.append.outcome',
   /** Global position of the last event appended. */
   appendPosition: 'thidua.append.position',
+  /** `forwards` or `backwards`, on `readStream`. */
   readDirection: 'thidua.read.direction',
 
+  /** The command's name (`RecordScore`…). */
   commandName: 'thidua.command.name',
   /** `appended`, `duplicate` (a re-sent command id), `unchanged` (decided nothing), `refused`, `conflict` or `failed`. */
   commandOutcome: 'thidua.command.outcome',
+  /** True for a re-sent command id: nothing was appended, the first result was returned. */
   commandDuplicate: 'thidua.command.duplicate',
   /** Load–decide–append attempts, 1 unless a concurrent writer forced a retry. */
   commandAttempts: 'thidua.command.attempts',
   /** The rule code of a `rule_violated` refusal (`score.exceeds_max`…). */
   commandRule: 'thidua.command.rule',
+  /** The role of the command's actor (`council`, `chair`…); the actor's id is not recorded. */
   actorRole: 'thidua.actor.role',
 
+  /** The projection a batch belongs to. */
   projectionName: 'thidua.projection.name',
+  /** The projection's version (its code's). */
   projectionVersion: 'thidua.projection.version',
   /** True while the batch builds staging documents (a rebuild). */
   projectionRebuild: 'thidua.projection.rebuild',
