@@ -31,7 +31,7 @@ export function batchApplierFactory(option: TelemetryOption | undefined, eventSt
  * nothing leaves no span behind.
  */
 class TracedBatchApplier extends BatchApplier {
-  /** When the batch's first page was applied (a `performance.now()` reading); null between batches. */
+  /** When the batch's first event was applied (a `performance.now()` reading); null between batches. */
   private began: number | null = null;
   private events = 0;
 
@@ -46,7 +46,7 @@ class TracedBatchApplier extends BatchApplier {
   }
 
   override async applyPage(events: readonly RecordedEvent[]): Promise<void> {
-    this.began ??= performance.now();
+    if (events.length > 0) this.began ??= performance.now();
     try {
       await super.applyPage(events);
     } catch (error) {
