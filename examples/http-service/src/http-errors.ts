@@ -46,6 +46,12 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   projection_failed: 500,
   // This replica runs older projection code than the stored read models: another replica serves them.
   projection_outdated: 503,
+  // The store could not be reached or failed: nothing is known to be wrong with the request.
+  store_unavailable: 503,
+  // An event id already taken in the log: the request itself is at fault, a re-send changes nothing.
+  duplicate_event_id: 409,
+  // The commandId was already used for another command: send the new command with a new commandId.
+  command_id_reused: 409,
 };
 
 /** A response for an error: status, extra headers, and the JSON body `{ error: { code, message, … } }`. */

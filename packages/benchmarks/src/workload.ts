@@ -137,9 +137,9 @@ export function campaignYear(options: WorkloadOptions): Workload {
   const setup: StreamPlan[] = [];
   const pledges: StreamPlan[] = [];
   const campaigns: CampaignPlan[] = [];
-  const metadataOf = (actor: { id: string; role: string; unitId?: string }) => {
+  const metadataOf = (actor: { id: string; role: string; unitId?: string }, streamId: string) => {
     const commandId = deterministicUuid(random);
-    return { id: eventIdFor(commandId, 0), metadata: { commandId, correlationId: commandId, causationId: commandId, actor } };
+    return { id: eventIdFor(commandId, streamId, 0), metadata: { commandId, correlationId: commandId, causationId: commandId, actor } };
   };
 
   for (let b = 0; b < blocCount; b += 1) {
@@ -161,16 +161,16 @@ export function campaignYear(options: WorkloadOptions): Workload {
       authority: 'UBND tỉnh Tây Ninh',
       establishedAt: businessTime(year, 0),
     };
-    blocEvents.push({ type: 'BlocEstablished', data: established, ...metadataOf(COUNCIL) });
+    blocEvents.push({ type: 'BlocEstablished', data: established, ...metadataOf(COUNCIL, blocStream(blocId)) });
     units.forEach((unitId, u) => {
       const admitted: MemberAdmittedData = { blocId, unitId, unitName: `Đơn vị ${b + 1}.${u + 1}`, admittedAt: businessTime(year, 10 + u) };
-      blocEvents.push({ type: 'MemberAdmitted', data: admitted, ...metadataOf(COUNCIL) });
+      blocEvents.push({ type: 'MemberAdmitted', data: admitted, ...metadataOf(COUNCIL, blocStream(blocId)) });
     });
     const flag: ChairFlagTransferredData = { blocId, fromUnitId: null, toUnitId: chairUnitId, termYear: year, transferredAt: businessTime(year, 100) };
-    blocEvents.push({ type: 'ChairFlagTransferred', data: flag, ...metadataOf(COUNCIL) });
+    blocEvents.push({ type: 'ChairFlagTransferred', data: flag, ...metadataOf(COUNCIL, blocStream(blocId)) });
     if (units.length > 1) {
       const deputy: DeputyChairElectedData = { blocId, unitId: units[1]!, termYear: year, electedAt: businessTime(year, 110) };
-      blocEvents.push({ type: 'DeputyChairElected', data: deputy, ...metadataOf(COUNCIL) });
+      blocEvents.push({ type: 'DeputyChairElected', data: deputy, ...metadataOf(COUNCIL, blocStream(blocId)) });
     }
     setup.push({ streamId: blocStream(blocId), events: blocEvents });
 
@@ -189,8 +189,8 @@ export function campaignYear(options: WorkloadOptions): Workload {
     setup.push({
       streamId: campaignStream(campaignId),
       events: [
-        { type: 'CampaignLaunched', data: launched, ...metadataOf(COUNCIL) },
-        { type: 'ScoringOpened', data: opened, ...metadataOf(chairActor) },
+        { type: 'CampaignLaunched', data: launched, ...metadataOf(COUNCIL, campaignStream(campaignId)) },
+        { type: 'ScoringOpened', data: opened, ...metadataOf(chairActor, campaignStream(campaignId)) },
       ],
     });
 
@@ -206,7 +206,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
         targets: criteria.map((c) => ({ criterionId: c.criterionId, commitment: `Hoàn thành 100% chỉ tiêu ${c.criterionId}` })),
         signedAt: businessTime(year, 1_500 + u),
       };
-      const events: NewEvent[] = [{ type: 'PledgeSigned', data: signed, ...metadataOf(member) }];
+      const events: NewEvent[] = [{ type: 'PledgeSigned', data: signed, ...metadataOf(member, pledgeStream(pledgeId)) }];
       for (let i = 1; i < eventsPerStream; i += 1) {
         const criterion = criteria[(i - 1) % criteria.length]!;
         const assessor = ASSESSOR_CYCLE[Math.floor((i - 1) / criteria.length) % ASSESSOR_CYCLE.length]!;
@@ -218,7 +218,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
           ...(random() < 0.2 ? { note: `Minh chứng số ${i}` } : {}),
           scoredAt: businessTime(year, 3_000 + i * 60 + u),
         };
-        events.push({ type: 'ScoreRecorded', data: score, ...metadataOf(assessor === 'self' ? member : chairActor) });
+        events.push({ type: 'ScoreRecorded', data: score, ...metadataOf(assessor === 'self' ? member : chairActor, pledgeStream(pledgeId)) });
       }
       pledges.push({ streamId: pledgeStream(pledgeId), events });
     });

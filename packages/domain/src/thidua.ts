@@ -5,7 +5,7 @@
  * kernel's command handler (optimistic concurrency, bounded retry,
  * idempotency by `commandId`).
  */
-import { assertNever, createCommandHandler, type CommandResult, type EventStore, type TelemetryOption } from '@thidua/eventsourcing';
+import { assertNever, createCommandHandler, type CommandResult, type EventStore, type RetryPolicy, type TelemetryOption } from '@thidua/eventsourcing';
 import { blocDecider } from './bloc/bloc.decider';
 import { initialBlocState } from './bloc/bloc.state';
 import { campaignDecider, type CampaignContext } from './campaign/campaign.decider';
@@ -22,8 +22,12 @@ export interface CreateThiduaOptions {
    * parsed on read.
    */
   eventStore: EventStore;
-  /** Attempts after a `ConcurrencyError` before giving up with it (kernel default: 5). */
-  maxAttempts?: number;
+  /**
+   * How a command that lost a race to another writer is tried again (each
+   * try reloads and decides afresh); the kernel's `DEFAULT_RETRY_POLICY`
+   * fills what is left out. After the last try it fails with `concurrency`.
+   */
+  retry?: Partial<RetryPolicy>;
   /** An OpenTelemetry span and metrics per command (off by default); give the event store its own `telemetry` too. */
   telemetry?: TelemetryOption;
 }
@@ -50,7 +54,7 @@ export interface Thidua {
  */
 export function createThidua(options: CreateThiduaOptions): Thidua {
   const { eventStore } = options;
-  const retry = options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {};
+  const retry = options.retry !== undefined ? { retry: options.retry } : {};
   const telemetry = options.telemetry !== undefined ? { telemetry: options.telemetry } : {};
 
   // Consistency of cross-aggregate rules. `loadContext` reads the other

@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * The domain-agnostic event-sourcing kernel of thidua. Test helpers live in
- * the `@thidua/eventsourcing/testing` subpath, never here.
+ * the `@thidua/eventsourcing/testing` subpath, and the driver SPI store
+ * adapters implement in `@thidua/eventsourcing/driver`, never here.
  */
 
 // Deciders: the write-side model every aggregate follows.
@@ -18,36 +19,46 @@ export {
   RuleViolationError,
   ConcurrencyError,
   CorruptLogError,
+  DuplicateEventIdError,
+  CommandIdReusedError,
   TimeoutError,
   ProjectionFailedError,
   ProjectionOutdatedError,
+  StoreUnavailableError,
+  isTransientStoreError,
+  withoutCredentials,
   issuesFromZod,
   parseOrThrow,
+  type CommandFirstUse,
   type ErrorCode,
+  type EventPlace,
   type ValidationIssue,
 } from './errors';
-// The store port, and the kernel wrapper adapters build on.
+// One retry policy for every layer that retries.
 export {
-  checkExpectedRevision,
-  createEventStore,
-  matchesFilter,
-  pollingSubscription,
-  type AggregateStreamOptions,
-  type AggregateStreamResult,
-  type AppendOptions,
-  type AppendResult,
-  type CreateEventStoreOptions,
-  type Direction,
-  type EventStore,
-  type EventStoreDriver,
-  type ExpectedRevision,
-  type ReadAllFilter,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoreCapabilities,
-  type StreamTip,
-  type SubscribeOptions,
-  type Subscription,
+  DEFAULT_RETRY_POLICY,
+  resolveRetryPolicy,
+  retryDelay,
+  withRetry,
+  type RetryPolicy,
+  type WithRetryOptions,
+} from './retry';
+// The store port applications program against (adapters implement `./driver`).
+export type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
+  AppendOptions,
+  AppendResult,
+  CreateEventStoreOptions,
+  Direction,
+  EventStore,
+  ExpectedRevision,
+  ReadAllFilter,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoreCapabilities,
+  SubscribeOptions,
+  Subscription,
 } from './event-store';
 // Event schemas, versions and upcasters.
 export {
@@ -70,6 +81,8 @@ export {
   type HashedFields,
   type SealedEvent,
 } from './hash-chain';
+// Text every store can hold: the check appends and imports run, for schemas too.
+export { isStorableText, unstorableTextIssue } from './text';
 // The NDJSON interchange format (export, import, audit).
 export {
   parseNdjsonLine,
@@ -99,7 +112,6 @@ export {
 } from './telemetry';
 // Projection runtime.
 export {
-  BatchApplier,
   createProjectionRunner,
   getProjectionLag,
   replayAsOf,

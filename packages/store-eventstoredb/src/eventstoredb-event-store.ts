@@ -1,15 +1,14 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import {
-  createEventStore,
   ValidationError,
   type CreateEventStoreOptions,
   type EventStore,
-  type EventStoreDriver,
   type RecordedEvent,
   type StoreCapabilities,
   type SubscribeOptions,
   type Subscription,
 } from '@thidua/eventsourcing';
+import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { append } from './append';
 import { toClientConnectionString } from './connection-string';
 import type { DriverContext, ResubscribeOptions, RetryOptions } from './driver-context';
@@ -57,7 +56,7 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  */
 const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
 
-const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50 };
+const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };
 const DEFAULT_RESUBSCRIBE = { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 class EventStoreDbDriver implements EventStoreDriver {
@@ -162,6 +161,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
   return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
 }

@@ -15,8 +15,8 @@ import {
   type EventMetadata,
   type ReadAllFilter,
   type RecordedEvent,
-  type StreamTip,
 } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { isVisible, streamIdOf, streamNameOf, type DriverContext } from './driver-context';
 import { encodePosition, isKnownPosition, readAllStart } from './position';
 import { withRetry } from './retry';

@@ -1,15 +1,13 @@
-import {
-  createEventStore,
-  type CreateEventStoreOptions,
-  type Direction,
-  type EventStore,
-  type EventStoreDriver,
-  type ReadAllFilter,
-  type RecordedEvent,
-  type SealedEvent,
-  type StoreCapabilities,
-  type StreamTip,
+import type {
+  CreateEventStoreOptions,
+  Direction,
+  EventStore,
+  ReadAllFilter,
+  RecordedEvent,
+  SealedEvent,
+  StoreCapabilities,
 } from '@thidua/eventsourcing';
+import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender, type TestOnlyAppendDelays } from './append';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
@@ -53,7 +51,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
-    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays);
+    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
     if (this.notifier) {
       const notifier = this.notifier;
@@ -129,6 +127,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
+  if (options.retry) storeOptions.retry = options.retry;
   if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }

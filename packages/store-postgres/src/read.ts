@@ -1,4 +1,5 @@
-import type { Direction, EventMetadata, ReadAllFilter, RecordedEvent, StreamTip } from '@thidua/eventsourcing';
+import type { Direction, EventMetadata, ReadAllFilter, RecordedEvent } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { sqlTypes, statementName, type PostgresConnection } from './schema';
 
 /** Largest int8: "from the end" for a backwards read. */

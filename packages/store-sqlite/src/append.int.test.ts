@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { sealEvents, type StreamTip } from '@thidua/eventsourcing';
+import { sealEvents } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { ensureSchema } from './schema';
 

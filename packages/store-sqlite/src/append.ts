@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ConcurrencyError, type RecordedEvent, type SealedEvent, type StreamTip } from '@thidua/eventsourcing';
+import { ConcurrencyError, type RecordedEvent, type SealedEvent } from '@thidua/eventsourcing';
+import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { sqliteErrorCode } from './sqlite-error-code';
 
 type TipRow = [revision: bigint, hash: string | null];

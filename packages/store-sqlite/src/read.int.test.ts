@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { matchesFilter, type ReadAllFilter } from '@thidua/eventsourcing';
+import type { ReadAllFilter } from '@thidua/eventsourcing';
+import { matchesFilter } from '@thidua/eventsourcing/driver';
 import { EventReads, prefixUpperBound, readAllSql, toRecordedEvent, type ReadAllStrategy } from './read';
 import { createSqliteEventStore } from '.';
 

@@ -1,11 +1,5 @@
-import {
-  createEventStore,
-  type CreateEventStoreOptions,
-  type EventStore,
-  type EventStoreDriver,
-  type RecordedEvent,
-  type StoreCapabilities,
-} from '@thidua/eventsourcing';
+import type { CreateEventStoreOptions, EventStore, RecordedEvent, StoreCapabilities } from '@thidua/eventsourcing';
+import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';

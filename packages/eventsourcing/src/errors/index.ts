@@ -11,4 +11,11 @@ export {
   ProjectionOutdatedError,
   type ValidationIssue,
 } from './errors';
+export {
+  CommandIdReusedError,
+  DuplicateEventIdError,
+  type CommandFirstUse,
+  type EventPlace,
+} from './integrity-errors';
+export { StoreUnavailableError, isTransientStoreError, withoutCredentials } from './store-unavailable';
 export { issuesFromZod, parseOrThrow } from './from-zod';

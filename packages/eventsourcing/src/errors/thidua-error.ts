@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'corrupt_log'
   | 'timeout'
   | 'projection_failed'
-  | 'projection_outdated';
+  | 'projection_outdated'
+  | 'store_unavailable'
+  | 'duplicate_event_id'
+  | 'command_id_reused';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 

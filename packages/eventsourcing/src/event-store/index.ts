@@ -3,6 +3,7 @@ export type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  CreateEventStoreOptions,
   Direction,
   EventStore,
   ReadAllFilter,
@@ -12,8 +13,5 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-store';
-export type { EventStoreDriver, StreamTip } from './event-store-driver';
 export { checkExpectedRevision, type ExpectedRevision } from './expected-revision';
-export { createEventStore, type CreateEventStoreOptions } from './create-event-store';
 export { matchesFilter } from './filter';
-export { pollingSubscription } from './polling-subscription';

@@ -16,4 +16,3 @@ export {
 export { replayAsOf, type AsOf } from './replay-as-of';
 export { getProjectionLag, type ProjectionLag, type ProjectionLagOptions, type ProjectionLagReport } from './projection-lag';
 export type { LeaseHolder, ProjectionLeases } from './projection-leases';
-export { BatchApplier } from './batch-applier';

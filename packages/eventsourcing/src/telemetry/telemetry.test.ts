@@ -189,7 +189,7 @@ describe('telemetry of a command', () => {
 
     spans.reset();
     const hopeless = handlerFor(store, {
-      maxAttempts: 2,
+      retry: { maxAttempts: 2, initialDelayMs: 0 },
       loadContext: async () => {
         await store.appendToStream('counter-c1', [{ type: 'Added', data: { n: 0 } }]);
         return undefined;

@@ -37,8 +37,8 @@ runFixture(async () => {
   const pool = new Pool({ connectionString: env.connectionString, max: 3 });
   const eventStore = createPostgresEventStore({ pool, schema: env.get('THIDUA_REPLICA_SCHEMA'), registry: thiduaRegistry });
   const counting = countingConflicts(eventStore);
-  // More attempts than the default 5: three replicas on three streams; a command still refused after 10 is reported as such.
-  const thidua = createThidua({ eventStore: counting.store, maxAttempts: 10 });
+  // Three replicas on three streams; a command still refused after 10 tries is reported as such.
+  const thidua = createThidua({ eventStore: counting.store, retry: { maxAttempts: 10 } });
   await eventStore.headPosition(); // connect and check the schema before saying ready
   const go = new Promise<void>((resolve) => onParentLine((line) => line === 'go' && resolve()));
   say('ready');

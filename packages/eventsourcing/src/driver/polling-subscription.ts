@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../envelope/envelope';
-import type { SubscribeOptions, Subscription } from './event-store';
+import type { SubscribeOptions, Subscription } from '../event-store/event-store';
 
-type PageReader = (fromPosition: bigint | undefined, maxCount: number) => Promise<RecordedEvent[]>;
+/** Reads one page of `$all` from a position (inclusive), as `EventStoreDriver.readAllPage` does. */
+export type PageReader = (fromPosition: bigint | undefined, maxCount: number) => Promise<RecordedEvent[]>;
 
 /**
  * Catch-up subscription built on `readAllPage`: reads pages after the
