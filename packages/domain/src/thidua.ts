@@ -5,7 +5,7 @@
  * kernel's command handler (optimistic concurrency, bounded retry,
  * idempotency by `commandId`).
  */
-import { assertNever, createCommandHandler, type CommandResult, type EventStore, type RetryPolicy } from '@thidua/eventsourcing';
+import { assertNever, createCommandHandler, type CommandResult, type EventStore, type RetryPolicy, type TelemetryOption } from '@thidua/eventsourcing';
 import { blocDecider } from './bloc/bloc.decider';
 import { initialBlocState } from './bloc/bloc.state';
 import { campaignDecider, type CampaignContext } from './campaign/campaign.decider';
@@ -28,6 +28,8 @@ export interface CreateThiduaOptions {
    * fills what is left out. After the last try it fails with `concurrency`.
    */
   retry?: Partial<RetryPolicy>;
+  /** An OpenTelemetry span and metrics per command (off by default); give the event store its own `telemetry` too. */
+  telemetry?: TelemetryOption;
 }
 
 /** The thidua write side. */
@@ -53,6 +55,7 @@ export interface Thidua {
 export function createThidua(options: CreateThiduaOptions): Thidua {
   const { eventStore } = options;
   const retry = options.retry !== undefined ? { retry: options.retry } : {};
+  const telemetry = options.telemetry !== undefined ? { telemetry: options.telemetry } : {};
 
   // Consistency of cross-aggregate rules. `loadContext` reads the other
   // streams (bloc, campaign, pledges) as committed at that moment, and runs
@@ -71,6 +74,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
     decider: blocDecider,
     streamId: (command) => blocStream(command.data.blocId),
     ...retry,
+    ...telemetry,
   });
 
   const handleCampaign = createCommandHandler({
@@ -87,6 +91,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
       return { bloc, pledges, campaignsOfYear: await loadCampaignsOfYear(eventStore, command.data.blocId, command.data.year) };
     },
     ...retry,
+    ...telemetry,
   });
 
   const handlePledge = createCommandHandler({
@@ -99,6 +104,7 @@ export function createThidua(options: CreateThiduaOptions): Thidua {
       return { campaign, bloc };
     },
     ...retry,
+    ...telemetry,
   });
 
   return {

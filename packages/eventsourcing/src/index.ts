@@ -101,6 +101,15 @@ export {
   type CommandHandlerOptions,
   type CommandResult,
 } from './command-handler';
+// OpenTelemetry (optional peer): the `telemetry` option, and the names of the spans' attributes and metrics.
+export {
+  TelemetryAttributes,
+  TelemetryMetrics,
+  type MeterProviderLike,
+  type TelemetryOption,
+  type TelemetryOptions,
+  type TracerProviderLike,
+} from './telemetry';
 // Projection runtime.
 export {
   createProjectionRunner,

@@ -37,6 +37,8 @@ export interface ThiduaProjectionsOptions {
    * stored checkpoint.
    */
   lease?: ProjectionRunnerOptions['lease'];
+  /** OpenTelemetry spans and metrics per projection batch (off by default). */
+  telemetry?: ProjectionRunnerOptions['telemetry'];
 }
 
 /** The thidua projections run together over one log and one projection store. */
@@ -83,6 +85,7 @@ export function createThiduaProjections(options: ThiduaProjectionsOptions): Thid
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.stagingBatchSize === undefined ? {} : { stagingBatchSize: options.stagingBatchSize }),
       ...(options.lease === undefined ? {} : { lease: options.lease }),
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
       onProgress: (progress) => reportProgress?.(progress),
     }),
   );

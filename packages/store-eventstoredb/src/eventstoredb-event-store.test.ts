@@ -1,4 +1,6 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TelemetryAttributes } from '@thidua/eventsourcing';
 import { createServer } from 'node:net';
 import { createEventStoreDbEventStore } from './eventstoredb-event-store';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from './testing-double';
@@ -81,6 +83,23 @@ describe('createEventStoreDbEventStore', () => {
       }
     }
     expect(double.log.stream('schemes')).toHaveLength(3);
+  });
+
+  it('hands its telemetry option to the kernel: appends and reads are traced as KurrentDB operations', async () => {
+    const spans = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    const store = createEventStoreDbEventStore({ connectionString: double.connectionString, telemetry: { tracerProvider } });
+    try {
+      await store.appendToStream('traced-1', [{ type: 'Tested', data: {} }]);
+      await store.aggregateStream('traced-1', { initialState: () => 0, evolve: (n) => n + 1 });
+      expect(spans.getFinishedSpans().map((span) => [span.name, span.attributes[TelemetryAttributes.dbSystemName]])).toEqual([
+        ['appendToStream traced', 'kurrentdb'],
+        ['aggregateStream traced', 'kurrentdb'],
+      ]);
+    } finally {
+      await store.close();
+      await tracerProvider.shutdown();
+    }
   });
 
   it('refuses options it cannot work with', () => {

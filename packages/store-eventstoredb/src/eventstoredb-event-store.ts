@@ -162,6 +162,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
   if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
+  if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
   return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
 }
 

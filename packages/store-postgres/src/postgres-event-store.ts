@@ -129,5 +129,6 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
   if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   if (options.retry) storeOptions.retry = options.retry;
+  if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }

@@ -1,26 +1,9 @@
-import type { Decider, DomainEvent } from '../decider/decider';
-import { RuleViolationError } from '../errors/errors';
 import type { EventStore } from '../event-store/event-store';
 import { createInMemoryEventStore } from '../in-memory/in-memory-event-store';
 import { expectRejectedWithNothingAppended } from '../testing/expect-nothing-appended';
 import { v5 as uuidv5 } from 'uuid';
-import { createCommandHandler, eventIdFor, THIDUA_EVENT_NAMESPACE, type Command } from '.';
-
-type Add = Command<'Add', { counter: string; n: number }>;
-type Added = DomainEvent<'Added', { n: number }>;
-
-const counter: Decider<Add, Added, number> = {
-  initialState: () => 0,
-  decide(command, state) {
-    if (command.data.n === 0) return [];
-    if (state + command.data.n > 10) throw new RuleViolationError('counter.over_ten', 'A counter never exceeds 10');
-    return [{ type: 'Added', data: { n: command.data.n } }, ...(command.data.n > 5 ? [{ type: 'Added' as const, data: { n: 0 } }] : [])];
-  },
-  evolve: (state, event) => state + event.data.n,
-};
-
-const actor = { id: 'tester', role: 'council' };
-const add = (commandId: string, n: number, name = 'c1'): Add => ({ command: 'Add', commandId, actor, data: { counter: name, n } });
+import { createCommandHandler, eventIdFor, THIDUA_EVENT_NAMESPACE } from '.';
+import { actor, add, counter, type Add, type Added } from './counter.test-helper';
 
 describe('command handler', () => {
   let store: EventStore;

@@ -6,6 +6,8 @@ import type { EventStore } from '../event-store/event-store';
 import type { ExpectedRevision } from '../event-store/expected-revision';
 import { withRetry } from '../retry/with-retry';
 import type { RetryPolicy } from '../retry/retry-policy';
+import { commandTelemetry } from '../telemetry/command-telemetry';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { Command } from './command';
 import { COMMAND_DIGEST_KEY, commandDigest } from './command-digest';
 import { eventIdFor } from './event-ids';
@@ -36,6 +38,8 @@ export interface CommandHandlerOptions<C extends Command, E extends DomainEvent,
    * last `ConcurrencyError` is thrown once the attempts are spent.
    */
   retry?: Partial<RetryPolicy>;
+  /** An OpenTelemetry span and metrics per command (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 /**
@@ -57,6 +61,7 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
   options: CommandHandlerOptions<C, E, S, Ctx>,
 ): (command: C) => Promise<CommandResult<S>> {
   const { eventStore, decider } = options;
+  const trace = commandTelemetry(options.telemetry);
 
   const attempt = async (command: C, streamId: string, digest: string): Promise<CommandResult<S>> => {
     // One fold gathers the state, where the stream ends, and this command's events if it already ran.
@@ -120,9 +125,13 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
   return async (command) => {
     const streamId = options.streamId(command);
     const digest = commandDigest(command);
-    return withRetry(() => attempt(command, streamId, digest), {
-      policy: options.retry,
-      retryable: (error) => error instanceof ConcurrencyError,
-    });
+    const retry = { policy: options.retry, retryable: (error: unknown) => error instanceof ConcurrencyError };
+    if (!trace) return withRetry(() => attempt(command, streamId, digest), retry);
+    return trace(command, streamId, (onAttempt) =>
+      withRetry(() => {
+        onAttempt();
+        return attempt(command, streamId, digest);
+      }, retry),
+    );
   };
 }

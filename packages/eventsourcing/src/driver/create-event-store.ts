@@ -21,6 +21,7 @@ import { checkTailBeforeAppend, findIdenticalAppend } from './identical-append';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
 import { prepareEvents } from './prepare-events';
+import { instrumentEventStore } from '../telemetry/event-store-telemetry';
 
 /**
  * How often a loose append (`'any'`, `'stream_exists'`) is sealed again after
@@ -182,7 +183,7 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     );
   }
 
-  return {
+  return instrumentEventStore({
     name: driver.name,
     capabilities: driver.capabilities,
     appendToStream,
@@ -194,5 +195,5 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     headPosition: () => driver.headPosition(),
     subscribeToAll,
     close: () => driver.close(),
-  };
+  }, options.telemetry);
 }

@@ -2,6 +2,7 @@ import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import type { EventStoreDriver } from '../driver/event-store-driver';
 import type { EventRegistry } from '../registry/event-registry';
 import type { RetryPolicy } from '../retry/retry-policy';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { ExpectedRevision } from './expected-revision';
 
 export type Direction = 'forwards' | 'backwards';
@@ -112,6 +113,8 @@ export interface CreateEventStoreOptions {
    * wrapper must keep the driver contract (see `EventStoreDriver`).
    */
   wrapDriver?(driver: EventStoreDriver): EventStoreDriver;
+  /** OpenTelemetry spans and metrics for appends and reads (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 /**

@@ -4,7 +4,8 @@ import { ConcurrencyError, ProjectionFailedError, ProjectionOutdatedError, Timeo
 import { isTransientStoreError } from '../errors/store-unavailable';
 import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryDelay, type RetryPolicy } from '../retry/retry-policy';
 import { withRetry } from '../retry/with-retry';
-import { BatchApplier } from './batch-applier';
+import { batchApplierFactory } from '../telemetry/projection-telemetry';
+import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { Projection, ProjectionStore } from './projection';
 import type { ProjectionLeases } from './projection-leases';
 
@@ -67,6 +68,8 @@ export interface ProjectionRunnerOptions {
    * checkpoint under it.
    */
   retry?: Partial<RetryPolicy>;
+  /** OpenTelemetry spans and metrics per committed batch, with the lag (off by default; see the operations guide). */
+  telemetry?: TelemetryOption;
 }
 
 export interface ProjectionRunner {
@@ -98,6 +101,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let subscription: Subscription | null = null;
   let running: Promise<void> | null = null;
   let stopRequested = false;
+  const batchApplier = batchApplierFactory(options.telemetry, eventStore);
   const retryPolicy = resolveRetryPolicy(options.retry);
   const livePolicy = resolveRetryPolicy(options.retry, { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.POSITIVE_INFINITY });
   /** Transient failures of the live loop in a row; back to 0 once it has caught up again. */
@@ -158,7 +162,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     report();
     const eventsPerCommit = documents === projection.name ? batchSize : stagingBatchSize;
     // One applier for the whole run: the documents it committed stay cached for the next pages.
-    const applier = new BatchApplier(projection, projectionStore, documents);
+    const applier = batchApplier(projection, projectionStore, documents);
     for (;;) {
       const read = applier.position ?? checkpoint;
       const from: bigint | undefined = read === null ? undefined : read + 1n;
@@ -281,7 +285,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const caught = await catchUpFrom(await prepare());
       failures = 0;
       let checkpoint = caught.checkpoint;
-      const applier = new BatchApplier(projection, projectionStore);
+      const applier = batchApplier(projection, projectionStore);
       const flush = async () => {
         const committed = await applier.commit(projection.version, checkpoint);
         if (committed !== null) checkpoint = committed;
