@@ -2,11 +2,13 @@ import { Pool } from 'pg';
 import { createServer } from './create-server';
 import { client, type Reply } from './http-client.test-helper';
 import type { ThiduaHttpService } from './http-service';
-import { describePostgres, TEST_DATABASE_URL, testSchema } from './postgres.test-helper';
-import { smallCampaign } from './small-campaign.test-helper';
+import { smallCampaign } from '@thidua/domain/testing';
+import { createTestSchema, describePostgres, TEST_DATABASE_URL } from '@thidua/store-postgres/testing';
 
 describePostgres('thidua HTTP service on PostgreSQL', () => {
-  const schema = testSchema('http');
+  const testSchema = createTestSchema('http');
+  const schema = testSchema.name;
+  afterAll(() => testSchema.drop());
   const campaign = smallCampaign('race', 10);
   let service: ThiduaHttpService;
   let api: ReturnType<typeof client>;

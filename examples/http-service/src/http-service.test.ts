@@ -1,9 +1,9 @@
 import { thiduaRegistry } from '@thidua/domain';
 import { createInMemoryEventStore, createInMemoryProjectionStore } from '@thidua/eventsourcing';
-import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } from '@thidua/example-tay-ninh-2013';
+import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } from '@thidua/domain/demo';
 import { client } from './http-client.test-helper';
 import { createHttpService, type ThiduaHttpService } from './http-service';
-import { council, smallCampaign } from './small-campaign.test-helper';
+import { council, smallCampaign } from '@thidua/domain/testing';
 
 /*
  * The whole HTTP surface over the in-memory stores, so it runs everywhere;

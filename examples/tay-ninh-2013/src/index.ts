@@ -1,3 +1,4 @@
+// The case lives in @thidua/domain/demo (what `thidua demo` runs); this example re-exports it under its old names.
 export {
   BLOC_ID,
   CAMPAIGN_ID,
@@ -12,4 +13,4 @@ export {
   runTayNinh2013,
   tayNinh2013Commands,
   type TayNinh2013Run,
-} from './tay-ninh-2013';
+} from '@thidua/domain/demo';

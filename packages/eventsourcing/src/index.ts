@@ -81,14 +81,27 @@ export {
   type HashedFields,
   type SealedEvent,
 } from './hash-chain';
-// The NDJSON interchange format (export, import, audit).
+// The NDJSON interchange format (export, import, audit), and import planning: validate a whole export, then append it.
 export {
   parseNdjsonLine,
   payloadProblem,
   recordedFromNdjson,
   toNdjsonLine,
+  ndjsonFileLines,
+  ndjsonTextLines,
+  planImport,
+  applyImport,
   type NdjsonEvent,
   type ParsedNdjsonLine,
+  type NdjsonLine,
+  type NdjsonLines,
+  type BadImportLine,
+  type ImportPlan,
+  type ImportProgress,
+  type ImportStreamPlan,
+  type PlanImportOptions,
+  type ApplyImportOptions,
+  type ImportResult,
 } from './interchange';
 // Load → decide → append, idempotent by command id.
 export {

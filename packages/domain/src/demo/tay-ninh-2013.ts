@@ -1,5 +1,5 @@
 /**
- * The Tây Ninh 2013 case (see `shared/seed/`): the year-end review of the
+ * The Tây Ninh 2013 case, from a published report of the province: the year-end review of the
  * Economic-Technical Emulation Bloc (Khối Thi đua Kinh tế - Kỹ thuật) of Tây
  * Ninh province, held on 13 Feb 2014 and hosted by its 2013 chair, the
  * Department of Information and Communications.
@@ -15,7 +15,8 @@
  * every date and time except the review day. The scores reproduce the
  * published ranking: ranked by score they give the same order as the vote.
  */
-import { addPoints, createThidua, pledgeIdOf, type ThiduaCommand } from '@thidua/domain';
+// Through the package's own public entry: the case uses the domain as any user does.
+import { addPoints, createThidua, pledgeIdOf, type ThiduaCommand } from '../index';
 import type { Actor, EventStore } from '@thidua/eventsourcing';
 
 /** The bloc's id. */
