@@ -5,7 +5,7 @@ import { createEventRegistry, defineEvent } from '../registry/event-registry';
 import { parseNdjsonLine, payloadProblem, recordedFromNdjson, toNdjsonLine } from '.';
 
 describe('NDJSON interchange', () => {
-  it('writes the DESIGN §6 keys in order and reads them back into a chain that verifies', async () => {
+  it('writes the interchange keys in order and reads them back into a chain that verifies', async () => {
     const store = createInMemoryEventStore();
     await store.appendToStream('pledge-a.b', [{ type: 'T', data: { title: 'Sở Xây dựng' } }, { type: 'T', data: { n: 2 } }]);
     const verifier = new ChainVerifier();

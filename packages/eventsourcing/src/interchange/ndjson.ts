@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../envelope/envelope';
 import { issuesFromZod } from '../errors/from-zod';
 
 /**
- * One event of the NDJSON interchange format (DESIGN §6), exactly these keys
+ * One event of the NDJSON interchange format (`thidua export`, `thidua import`), exactly these keys
  * in this order. `revision` is a decimal string because JSON has no 64-bit
  * integer; the global position is left out on purpose: it belongs to the
  * store that assigned it.
