@@ -22,7 +22,7 @@ const run = promisify(execFile);
  * No network but the npm registry: third-party packages come from npm's
  * cache where it has them (--prefer-offline). Install scripts are skipped;
  * better-sqlite3's native addon is the one this checkout built for the very
- * same version (building it again from source would take minutes).
+ * same version and this Node (building it again from source would take minutes).
  */
 const root = resolve(__dirname, '../../..');
 const packages = publishedPackages(root);
@@ -45,7 +45,10 @@ async function installInto(dir: string, specs: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'thidua-user', version: '1.0.0', private: true, type: 'module' }));
   await npm(['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', ...specs], dir);
-  const addon = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  // This Node's own build: under compiled/<version>/ when CI keeps one per Node (see .ci/run), else build/Release.
+  const built = join(root, 'node_modules', 'better-sqlite3');
+  const perVersion = join(built, 'compiled', process.versions.node, process.platform, process.arch, 'better_sqlite3.node');
+  const addon = existsSync(perVersion) ? perVersion : join(built, 'build', 'Release', 'better_sqlite3.node');
   const target = join(dir, 'node_modules', 'better-sqlite3');
   if (existsSync(target)) {
     expect(repoVersion('better-sqlite3')).toBe((JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { version: string }).version);
