@@ -3,11 +3,13 @@ import {
   ValidationError,
   isThiduaError,
   type RecordedEvent,
+  type RetryPolicy,
   type SealedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
+import { retryTransient } from './retry-transient';
 import { sqlTypes, statementName, type PostgresConnection } from './schema';
 import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
 
@@ -40,10 +42,6 @@ interface PendingWrite {
 
 /** Streams whose tip this process remembers; a wrong guess only costs a retry. */
 const TIP_CACHE_SIZE = 10_000;
-/** Lost races tolerated in one call under `'any'`; each one means another writer made progress. */
-const MAX_TIP_RACES = 50;
-/** Writes retried after a serialization failure or deadlock before giving up. */
-const MAX_TRANSIENT_RETRIES = 20;
 /** Bounds of one coalesced write. */
 const MAX_APPENDS_PER_WRITE = 256;
 const MAX_CHARS_PER_WRITE = 4_000_000;
@@ -76,6 +74,7 @@ export class EventAppender {
     private readonly reader: EventReader,
     private readonly channel: string | null,
     private readonly delays: TestOnlyAppendDelays | undefined,
+    private readonly retry: Partial<RetryPolicy> | undefined,
   ) {
     this.appendSql = `SELECT item, appended, actual_revision, actual_hash, first_position, recorded_at_ms FROM ${connection.q}.append_events($1::jsonb, $2)`;
     this.appendName = statementName(connection.schema, 'append');
@@ -149,7 +148,9 @@ export class EventAppender {
       guessed = false;
       if (tip.revision === null) this.tips.delete(streamId);
       else this.rememberTip(streamId, tip);
-      if (race >= MAX_TIP_RACES) throw new ConcurrencyError(streamId, 'any', tip.revision);
+      // One more try on the tip the server just gave; losing again means another writer keeps winning,
+      // and the kernel's retry policy spaces the next tries out (no tight loop of its own here).
+      if (race >= 1) throw new ConcurrencyError(streamId, 'any', tip.revision);
     }
   }
 
@@ -210,18 +211,10 @@ export class EventAppender {
   /**
    * A failed write wrote nothing, so a serialization failure (a server or
    * pool whose default isolation is REPEATABLE READ or SERIALIZABLE) or a
-   * deadlock victim is simply written again.
+   * deadlock victim is simply written again, under the store's retry policy.
    */
-  private async writeRetryingTransient(batch: readonly PendingWrite[]): Promise<Outcome[]> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.write(batch);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if ((code !== '40001' && code !== '40P01') || attempt >= MAX_TRANSIENT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
-    }
+  private writeRetryingTransient(batch: readonly PendingWrite[]): Promise<Outcome[]> {
+    return retryTransient(() => this.write(batch), this.retry);
   }
 
   private async write(batch: readonly PendingWrite[]): Promise<Outcome[]> {

@@ -51,7 +51,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
-    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays);
+    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
     if (this.notifier) {
       const notifier = this.notifier;
@@ -127,5 +127,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
+  if (options.retry) storeOptions.retry = options.retry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }

@@ -73,6 +73,11 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
     deleteState.run(staging);
   });
 
+  const dropProjection = db.transaction((projection: string) => {
+    deleteAll.run(projection);
+    deleteState.run(projection);
+  });
+
   return {
     name: 'sqlite',
     async getState(projection) {
@@ -117,6 +122,10 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
     async reset(projection, version) {
       assertOpen();
       resetProjection.immediate(projection, version);
+    },
+    async drop(projection) {
+      assertOpen();
+      dropProjection.immediate(projection);
     },
     async promote(staging, target) {
       assertOpen();

@@ -8,6 +8,7 @@ export { deciderSpec, type DeciderThen, type ExpectedRejection } from './decider
 export { expectRejectedWithNothingAppended } from './expect-nothing-appended';
 export { foldProjection } from './fold-projection';
 export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
+export { lostReplies, type LostReplies } from './lost-reply-driver';
 export { describeProjectionStoreContract, type ProjectionStoreFactory } from './projection-store-contract';
 export {
   describeProjectionLeasesContract,
