@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { thiduaRegistry } from '@thidua/domain';
 import { createInMemoryEventStore, toNdjsonLine, type RecordedEvent } from '@thidua/eventsourcing';
-import { BLOC_ID, CHAIR_2013, CHAIR_2014, DEPUTY_2014, REVIEW_AT, runTayNinh2013, VOTED_RANKS } from '@thidua/example-tay-ninh-2013';
+import { BLOC_ID, CHAIR_2013, CHAIR_2014, DEPUTY_2014, REVIEW_AT, runTayNinh2013, VOTED_RANKS } from '@thidua/domain/demo';
 import { auditReplay, type SoundReplay } from './audit-replay';
 import { runAuditReplayCli } from './cli';
 

@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { thiduaRegistry } from '@thidua/domain';
 import {
-  ChainVerifier,
+  ndjsonFileLines,
   parseNdjsonLine,
-  payloadProblem,
+  planImport,
   recordedFromNdjson,
   type NdjsonEvent,
   CorruptLogError,
@@ -17,7 +15,7 @@ import { businessTimeOf, isWithin, parseAsOf, type AsOfCut } from './business-ti
 
 /** Options of {@link auditReplay}. */
 export interface AuditReplayOptions {
-  /** Path of an NDJSON export (`thidua export`, DESIGN §6). */
+  /** Path of an NDJSON export (`thidua export`: one event a line). */
   file: string;
   /** A day (`2014-02-01`: up to the end of that day) or an instant with offset; compared with the events' business times. */
   asOf: string;
@@ -66,8 +64,9 @@ export type AuditReplayResult = SoundReplay | UnsoundLog;
 /**
  * An auditor's replay of an NDJSON export:
  *
- * 1. **verifies every line** before anything is replayed, stopping at the
- *    first bad one: JSON; the DESIGN §6 envelope (exact keys, decimal
+ * 1. **verifies every line** before anything is replayed, with the kernel's
+ *    `planImport` against an empty store, and reports the first bad one:
+ *    JSON; the interchange envelope (exact keys, decimal
  *    revision, uuid id, SHA-256 hashes); a unique event id; the payload
  *    against `thiduaRegistry` for its `schemaVersion`, unchanged by parsing;
  *    and the per-stream hash chains, recomputed by the kernel's
@@ -88,42 +87,24 @@ export type AuditReplayResult = SoundReplay | UnsoundLog;
  */
 export async function auditReplay(options: AuditReplayOptions): Promise<AuditReplayResult> {
   const cut = parseAsOf(options.asOf);
-  const verifier = new ChainVerifier();
-  const ids = new Map<string, number>();
+  const input = ndjsonFileLines(options.file);
+
+  // 1. The kernel's import planning, against an empty store: every check an import into any store would make.
+  const empty = createInMemoryEventStore();
+  const plan = await planImport({ lines: input, eventStore: empty, registry: thiduaRegistry }).finally(() => empty.close());
+
   const lines: { lineNumber: number; event: NdjsonEvent; revision: bigint; businessTime: string }[] = [];
-
-  const lineReader = createInterface({ input: createReadStream(options.file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNumber = 0;
-  try {
-    for await (const text of lineReader) {
-      lineNumber += 1;
-      if (text.trim() === '') continue;
-      const bad = (reason: string, at: { streamId: string; revision: bigint } | null = null): UnsoundLog => ({
-        sound: false,
-        events: lines.length,
-        firstBadLine: { lineNumber, ...(at ?? {}), reason },
-      });
-      const parsed = parseNdjsonLine(text);
-      if (!parsed.ok) return bad(parsed.reason);
-      const { event, revision } = parsed;
-      const at = { streamId: event.streamId, revision };
-
-      const seen = ids.get(event.id);
-      if (seen !== undefined) return bad(`event id ${event.id} already appears on line ${seen}`, at);
-      ids.set(event.id, lineNumber);
-
-      const problem = payloadProblem(thiduaRegistry, event.type, event.schemaVersion, event.data);
-      if (problem !== null) return bad(problem, at);
-
-      const recorded = recordedFromNdjson(event, revision, BigInt(lineNumber));
-      const broken = verifier.check(recorded);
-      if (broken) return bad(`hash chain of ${event.streamId} broken: ${broken.reason}`, at);
-
-      lines.push({ lineNumber, event, revision, businessTime: businessTimeOf(thiduaRegistry.read(recorded)) });
-    }
-  } finally {
-    lineReader.close();
+  const first = plan.badLines[0];
+  for await (const { lineNumber, text } of input()) {
+    if (first !== undefined && lineNumber >= first.lineNumber) break;
+    if (text.trim() === '') continue;
+    const parsed = parseNdjsonLine(text);
+    // Verified above, unless it lies past the first bad line, where this pass stops.
+    if (!parsed.ok) throw new CorruptLogError('(export)', null, `line ${lineNumber} changed while it was read`);
+    const recorded = recordedFromNdjson(parsed.event, parsed.revision, BigInt(lineNumber));
+    lines.push({ lineNumber, event: parsed.event, revision: parsed.revision, businessTime: businessTimeOf(thiduaRegistry.read(recorded)) });
   }
+  if (first !== undefined) return { sound: false, events: lines.length, firstBadLine: first };
 
   // The cut: each stream is replayed up to its first event past the as-of.
   const closedStreams = new Set<string>();

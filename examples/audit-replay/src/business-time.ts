@@ -2,7 +2,7 @@ import type { ThiduaEvent, ThiduaEventType } from '@thidua/domain';
 import { ValidationError, type RecordedEvent } from '@thidua/eventsourcing';
 
 /**
- * The payload field holding each event's business time (DESIGN §3: `…At`
+ * The payload field holding each event's business time (the `…At`
  * fields come from the command, so imported history keeps its real dates).
  * Typed so that a new event type, or a renamed field, fails to compile here.
  */

@@ -8,6 +8,6 @@
 export { auditReplay, type AuditReplayOptions, type AuditReplayResult, type BadLine, type SoundReplay, type UnsoundLog } from './audit-replay';
 // "As of" by business time.
 export { BUSINESS_TIME_FIELD, businessTimeOf, isWithin, parseAsOf, type AsOfCut } from './business-time';
-// The interchange format (DESIGN §6).
+// The interchange format (one event a line, as `thidua export` writes it).
 // The command line of `main.ts`.
 export { runAuditReplayCli, USAGE, type CliOutput } from './cli';

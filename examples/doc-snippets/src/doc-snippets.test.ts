@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { transformSync } from '@swc/core';
-import { typescriptBlocks } from './code-blocks';
+import { codeBlocks } from './code-blocks';
 
 /*
  * Documentation is part of the product: each TypeScript block runs here as an
@@ -11,7 +11,7 @@ import { typescriptBlocks } from './code-blocks';
  */
 const root = resolve(__dirname, '../../..');
 const documents = ['README.md', 'docs/getting-started.md'].map((f) => join(root, f)).filter(existsSync);
-const blocks = documents.flatMap(typescriptBlocks);
+const blocks = documents.flatMap((file) => codeBlocks(file, ['ts']));
 
 describe('documentation code blocks', () => {
   let dir: string;

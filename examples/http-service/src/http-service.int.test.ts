@@ -5,15 +5,17 @@ import { Pool } from 'pg';
 import { createServer } from './create-server';
 import { client, testAuthentication, type Reply } from './http-client.test-helper';
 import type { ThiduaHttpService } from './http-service';
-import { describePostgres, TEST_DATABASE_URL, testSchema } from './postgres.test-helper';
 import { leadersOf, waitForHealth } from './replicas.test-helper';
-import { smallCampaign } from './small-campaign.test-helper';
+import { smallCampaign } from '@thidua/domain/testing';
+import { createTestSchema, describePostgres, TEST_DATABASE_URL } from '@thidua/store-postgres/testing';
 
 /** Who reads: the auditor may read everything and write nothing. */
 const auditor: Actor = { id: 'kiem-toan', role: 'auditor' };
 
 describePostgres('thidua HTTP service on PostgreSQL', () => {
-  const schema = testSchema('http');
+  const testSchema = createTestSchema('http');
+  const schema = testSchema.name;
+  afterAll(() => testSchema.drop());
   const campaign = smallCampaign('race', 10);
   let service: ThiduaHttpService;
   let api: ReturnType<typeof client>;

@@ -8,12 +8,12 @@ import {
   type EventStore,
   type ProjectionStore,
 } from '@thidua/eventsourcing';
-import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } from '@thidua/example-tay-ninh-2013';
+import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } from '@thidua/domain/demo';
 import { signActorToken } from './actor-tokens';
 import { client, TEST_TOKEN_SECRET, testAuthentication, tokenFor, type Reply } from './http-client.test-helper';
 import { createHttpService, type HttpServiceOptions, type ThiduaHttpService } from './http-service';
 import { leadersOf, waitForHealth } from './replicas.test-helper';
-import { council, smallCampaign } from './small-campaign.test-helper';
+import { council, smallCampaign } from '@thidua/domain/testing';
 
 /** Who reads in these tests: the auditor may read everything and write nothing. */
 const auditor: Actor = { id: 'kiem-toan', role: 'auditor' };

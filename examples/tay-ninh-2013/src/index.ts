@@ -1,15 +1,2 @@
-export {
-  BLOC_ID,
-  CAMPAIGN_ID,
-  CHAIR_2013,
-  CHAIR_2014,
-  CRITERIA,
-  DEPUTY_2014,
-  REVIEW_AT,
-  UNITS,
-  VERIFIED_POINTS,
-  VOTED_RANKS,
-  runTayNinh2013,
-  tayNinh2013Commands,
-  type TayNinh2013Run,
-} from './tay-ninh-2013';
+// The case lives in @thidua/domain/demo (what `thidua demo` runs); this example keeps its old names by re-exporting all of it.
+export * from '@thidua/domain/demo';

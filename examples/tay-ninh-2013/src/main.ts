@@ -12,7 +12,7 @@ import {
   thiduaRegistry,
 } from '@thidua/domain';
 import { createInMemoryEventStore } from '@thidua/eventsourcing';
-import { BLOC_ID, CAMPAIGN_ID, runTayNinh2013 } from './tay-ninh-2013';
+import { BLOC_ID, CAMPAIGN_ID, runTayNinh2013 } from '@thidua/domain/demo';
 
 async function main(): Promise<void> {
   const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });

@@ -11,7 +11,7 @@ import {
   type ThiduaEvent,
 } from '@thidua/domain';
 import { createInMemoryEventStore, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
-import { BLOC_ID, CAMPAIGN_ID, CRITERIA, runTayNinh2013, tayNinh2013Commands, UNITS } from './tay-ninh-2013';
+import { BLOC_ID, CAMPAIGN_ID, CRITERIA, runTayNinh2013, tayNinh2013Commands, UNITS } from '@thidua/domain/demo';
 
 type Recorded = RecordedEvent & ThiduaEvent;
 type Of<T extends ThiduaEvent['type']> = RecordedEvent & Extract<ThiduaEvent, { type: T }>;

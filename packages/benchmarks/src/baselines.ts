@@ -3,7 +3,7 @@
  * figure can say how far it is from "just JavaScript". Reads fold the same
  * events with the same fold (the standings projection's `apply`, the pledge
  * decider's `evolve`) over an in-memory array, or after reading and parsing
- * an NDJSON file (DESIGN §6); writes append NDJSON lines to a file.
+ * an NDJSON file (the interchange format of `thidua export`); writes append NDJSON lines to a file.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

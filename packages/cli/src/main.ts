@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerAuditCommand } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
 import { registerExecCommand } from './commands/exec';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
+import { registerListCommand } from './commands/list';
 import { registerProjectionsCommand } from './commands/projections';
 import { registerStandingsCommand } from './commands/standings';
-import { ExitCode, UsageError } from './exit-codes';
-import { describeError, printInfo } from './output';
+import { ExitCode } from './exit-codes';
+import { currentIo, processIo, runWithIo, type CliIo } from './io';
+import { exitCodeOf, reportError, wantsJson } from './report-error';
 import { PROGRESS_WHEN, type ProgressWhen } from './progress';
 import { ACCEPTED_STORE_FORMS, DEFAULT_STORE_URL } from './store-url';
 
@@ -22,13 +26,25 @@ export interface GlobalOptions {
 /** What a command's action reports back: the process exit code. */
 export type Finish = (code: ExitCode) => void;
 
+/** The version of this package, as `thidua --version` prints it. */
+export const CLI_VERSION: string = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** How {@link createProgram} reports. */
+export interface ProgramOptions {
+  /** Leave usage errors to the caller instead of printing them (`main` prints them as JSON under `--format json`). */
+  quietErrors?: boolean;
+}
+
 /** Builds the `thidua` program; `finish` receives each action's exit code. */
-export function createProgram(finish: Finish): Command {
+export function createProgram(finish: Finish, options: ProgramOptions = {}): Command {
   const program = new Command('thidua');
   program
     .description('Event-sourced emulation campaigns (thi đua – khen thưởng): run commands, import and export the log, read standings, audit.')
+    .version(CLI_VERSION, '-V, --version', 'print the version of thidua')
     .addOption(
-      new Option('--store <url>', 'event store URL (see below)').env('THIDUA_STORE').default(DEFAULT_STORE_URL),
+      new Option('--store <url>', 'event store URL (see thidua --help)').env('THIDUA_STORE').default(DEFAULT_STORE_URL),
     )
     .addOption(
       new Option(
@@ -45,13 +61,24 @@ export function createProgram(finish: Finish): Command {
     .option('--debug', 'print stack traces of unexpected errors')
     .addHelpText(
       'after',
-      `\nStore URLs (--store, or the THIDUA_STORE environment variable):\n${ACCEPTED_STORE_FORMS.map((form) => `  ${form}`).join('\n')}\n\nExit codes: 0 ok, 1 refused or unsound, 2 usage error.`,
+      `\nStore URLs (--store, or the THIDUA_STORE environment variable):\n${ACCEPTED_STORE_FORMS.map((form) => `  ${form}`).join('\n')}\n\nExit codes: 0 done or sound, 1 refused or unsound, 2 usage error, 3 store unavailable.`,
     )
+    // Every subcommand's help lists the options above too: a user reading `thidua import --help` needs --store.
+    .configureHelp({ showGlobalOptions: true })
+    // Output goes to the current run's streams (a test's, or the process's), never straight to process.stdout.
+    .configureOutput({
+      writeOut: (text) => currentIo().stdout.write(text),
+      writeErr: (text) => currentIo().stderr.write(text),
+      outputError: (text, write) => {
+        if (options.quietErrors !== true) write(text);
+      },
+    })
     .showSuggestionAfterError(true)
     // Commander exits by itself (code 1 on usage errors); we need 2, and to close stores first.
     .exitOverride();
 
   registerDemoCommand(program, finish);
+  registerListCommand(program, finish);
   registerExecCommand(program, finish);
   registerImportCommand(program, finish);
   registerExportCommand(program, finish);
@@ -64,26 +91,31 @@ export function createProgram(finish: Finish): Command {
 /**
  * Runs `thidua` with the given arguments (without `node` and the script) and
  * resolves with the exit code; it never throws and never exits the process.
+ * `io` are the streams the run reads and writes: the process's own by
+ * default; a test passes its own to capture the output.
+ *
+ * @example
+ * const code = await main(['--store', 'memory:', 'demo']); // 0
  */
-export async function main(args: readonly string[] = process.argv.slice(2)): Promise<ExitCode> {
-  let code: ExitCode = ExitCode.ok;
-  const program = createProgram((result) => {
-    code = result;
+export async function main(args: readonly string[] = process.argv.slice(2), io: CliIo = processIo()): Promise<ExitCode> {
+  return runWithIo(io, async () => {
+    let code: ExitCode = ExitCode.ok;
+    // With --format json, a usage error is reported once, as JSON, below, not by commander.
+    const json = wantsJson(args);
+    const program = createProgram(
+      (result) => {
+        code = result;
+      },
+      { quietErrors: json },
+    );
+    try {
+      await program.parseAsync([...args], { from: 'user' });
+      return code;
+    } catch (error) {
+      if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.ok; // --help, --version
+      const debug = program.opts<GlobalOptions>().debug === true || args.includes('--debug');
+      reportError(error, { debug, json, printedByCommander: !json });
+      return exitCodeOf(error);
+    }
   });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander has printed its message (or the help) already.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    }
-    if (error instanceof UsageError) {
-      printInfo(`error: ${error.message}`);
-      return ExitCode.usage;
-    }
-    const debug = program.opts<GlobalOptions>().debug === true || args.includes('--debug');
-    printInfo(describeError(error, debug));
-    return ExitCode.refused;
-  }
 }

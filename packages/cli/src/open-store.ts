@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
   createInMemoryEventStore,
   createInMemoryProjectionStore,
   NotFoundError,
+  StoreUnavailableError,
   type EventStore,
   type ProjectionStore,
 } from '@thidua/eventsourcing';
 import { thiduaRegistry } from '@thidua/domain';
+import { asStoreFailure } from './store-failure';
+import { loadStorePackage } from './store-package';
 import {
   DEFAULT_ESDB_PROJECTIONS_URL,
   displayStoreUrl,
@@ -61,10 +66,12 @@ export function projectionsUrlFor(store: StoreUrl, projections: string | undefin
  * Opens the event store named by `--store`, with the thidua registry so every
  * append is validated and every read parsed. Store packages are loaded only
  * when their URL is used: an SQLite user never loads pg or gRPC, and a
- * PostgreSQL user never loads the native SQLite addon.
+ * PostgreSQL user never loads the native SQLite addon. A store that cannot
+ * be reached is a `store_unavailable` error naming it without its password.
  */
 export async function openStores(options: StoreOptions, mode: OpenMode = {}): Promise<OpenedStores> {
   const store = parseStoreUrl(options.store);
+  const description = displayStoreUrl(store);
   const projectionsUrl = projectionsUrlFor(store, options.projections);
   if (mode.readOnly && store.kind === 'sqlite' && !existsSync(store.path)) {
     throw new NotFoundError(
@@ -72,14 +79,14 @@ export async function openStores(options: StoreOptions, mode: OpenMode = {}): Pr
       { path: store.path },
     );
   }
-  const eventStore = await openEventStore(store);
+  const eventStore = await named(description, () => openEventStore(store, description));
   let projectionStore: Promise<ProjectionStore> | null = null;
   return {
     eventStore,
     store,
-    description: displayStoreUrl(store),
+    description,
     projectionStore() {
-      projectionStore ??= openProjectionStore(projectionsUrl);
+      projectionStore ??= named(displayStoreUrl(projectionsUrl), () => openProjectionStore(projectionsUrl, displayStoreUrl(projectionsUrl)));
       return projectionStore;
     },
     async close() {
@@ -87,61 +94,118 @@ export async function openStores(options: StoreOptions, mode: OpenMode = {}): Pr
       projectionStore = null;
       const results = await Promise.allSettled([eventStore.close(), opened?.then((p) => p.close())]);
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failed) throw failed.reason;
+      if (failed) throw asStoreFailure(failed.reason, description) ?? failed.reason;
     },
   };
 }
 
+/** How {@link withStores} treats a store it creates. */
+export interface WithStoresMode extends OpenMode {
+  /**
+   * The command may create an SQLite file (exec, import): when it did, and
+   * the store still holds no event when the work ends (refused, failed or
+   * given nothing), the file is removed again, so a refused import leaves no
+   * empty database behind.
+   */
+  removeIfLeftEmpty?: boolean;
+}
+
 /**
  * Opens stores, runs `work`, and closes them whatever happens. When `work`
- * fails, that failure is what the caller sees, not a later one from closing.
+ * fails, that failure is what the caller sees, not a later one from closing;
+ * a raw driver failure is turned into a `store_unavailable` error naming the
+ * store.
  */
 export async function withStores<T>(
   options: StoreOptions,
   work: (stores: OpenedStores) => Promise<T>,
-  mode: OpenMode = {},
+  mode: WithStoresMode = {},
 ): Promise<T> {
+  const url = parseStoreUrl(options.store);
+  const created = mode.removeIfLeftEmpty === true && url.kind === 'sqlite' && !existsSync(url.path);
   const stores = await openStores(options, mode);
   let result: T;
   try {
     result = await work(stores);
   } catch (error) {
+    const empty = created && (await isEmpty(stores.eventStore));
     await stores.close().catch(() => undefined);
-    throw error;
+    if (empty && url.kind === 'sqlite') await removeSqliteDatabase(url.path);
+    throw asStoreFailure(error, stores.description) ?? error;
   }
+  const empty = created && (await isEmpty(stores.eventStore));
   await stores.close();
+  if (empty && url.kind === 'sqlite') await removeSqliteDatabase(url.path);
   return result;
 }
 
-async function openEventStore(store: StoreUrl): Promise<EventStore> {
+async function isEmpty(eventStore: EventStore): Promise<boolean> {
+  return (await eventStore.headPosition().catch(() => null)) === null;
+}
+
+/** Deletes an SQLite database and the write-ahead log and shared-memory files that go with it. */
+export async function removeSqliteDatabase(path: string): Promise<void> {
+  await Promise.all([path, `${path}-wal`, `${path}-shm`].map((file) => rm(file, { force: true })));
+}
+
+/** Runs `open`, turning a raw driver failure into a `store_unavailable` error that names `store`. */
+async function named<T>(store: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw asStoreFailure(error, store) ?? error;
+  }
+}
+
+/** better-sqlite3 creates a missing file, but not a missing directory: say so plainly. */
+function checkSqliteDirectory(path: string, description: string): void {
+  const directory = dirname(resolve(path));
+  if (!existsSync(directory)) {
+    throw new StoreUnavailableError(description, { transient: false, message: `the directory ${directory} does not exist` });
+  }
+}
+
+async function openEventStore(store: StoreUrl, description: string): Promise<EventStore> {
   switch (store.kind) {
     case 'memory':
       return createInMemoryEventStore({ registry: thiduaRegistry });
     case 'sqlite': {
-      const { createSqliteEventStore } = await import('@thidua/store-sqlite');
+      checkSqliteDirectory(store.path, description);
+      const { createSqliteEventStore } = await loadStorePackage('@thidua/store-sqlite', () => import('@thidua/store-sqlite'), description);
       return createSqliteEventStore({ database: store.path, registry: thiduaRegistry });
     }
     case 'postgres': {
-      const { createPostgresEventStore } = await import('@thidua/store-postgres');
-      return createPostgresEventStore({ ...postgresConnection(store.connectionString), registry: thiduaRegistry });
+      const { createPostgresEventStore } = await loadStorePackage('@thidua/store-postgres', () => import('@thidua/store-postgres'), description);
+      const eventStore = createPostgresEventStore({ ...postgresConnection(store.connectionString), registry: thiduaRegistry });
+      // A pool connects lazily: ask once now, so an unreachable server is reported before any work starts.
+      await eventStore.headPosition().catch(async (error: unknown) => {
+        await eventStore.close().catch(() => undefined);
+        throw error;
+      });
+      return eventStore;
     }
     case 'esdb': {
-      const { createEventStoreDbEventStore } = await import('@thidua/store-eventstoredb');
+      const { createEventStoreDbEventStore } = await loadStorePackage(
+        '@thidua/store-eventstoredb',
+        () => import('@thidua/store-eventstoredb'),
+        description,
+      );
       return createEventStoreDbEventStore({ connectionString: store.connectionString, registry: thiduaRegistry });
     }
   }
 }
 
-async function openProjectionStore(store: StoreUrl): Promise<ProjectionStore> {
+async function openProjectionStore(store: StoreUrl, description: string): Promise<ProjectionStore> {
   switch (store.kind) {
     case 'memory':
       return createInMemoryProjectionStore();
     case 'sqlite': {
-      const { createSqliteProjectionStore } = await import('@thidua/store-sqlite');
+      checkSqliteDirectory(store.path, description);
+      const { createSqliteProjectionStore } = await loadStorePackage('@thidua/store-sqlite', () => import('@thidua/store-sqlite'), description);
       return createSqliteProjectionStore({ database: store.path });
     }
     case 'postgres': {
-      const { createPostgresProjectionStore } = await import('@thidua/store-postgres');
+      const { createPostgresProjectionStore } = await loadStorePackage('@thidua/store-postgres', () => import('@thidua/store-postgres'), description);
       return createPostgresProjectionStore(postgresConnection(store.connectionString));
     }
     case 'esdb':

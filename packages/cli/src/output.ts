@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { isThiduaError, type ThiduaError } from '@thidua/eventsourcing';
+import type { ThiduaError } from '@thidua/eventsourcing';
 import Table from 'cli-table3';
+import { currentIo } from './io';
 
 /**
  * Writes to a stream and waits for it to drain when its buffer is full, so a
@@ -26,14 +27,14 @@ export async function write(stream: Writable, text: string): Promise<void> {
   });
 }
 
-/** Data for the caller (standings, exports, trails): stdout. */
+/** Data for the caller (standings, exports, trails): stdout of the current run. */
 export function printData(text: string): Promise<void> {
-  return write(process.stdout, text);
+  return write(currentIo().stdout, text);
 }
 
-/** Everything that is not data (summaries of what was done, progress, errors): stderr. */
+/** Everything that is not data (summaries of what was done, progress, errors): stderr of the current run. */
 export function printInfo(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  currentIo().stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** A destination for data: a file given by `--out`, or stdout. */
@@ -91,17 +92,6 @@ export function openDataSink(path: string | undefined): DataSink {
 export function describeThiduaError(error: ThiduaError): string {
   const rule = error.code === 'rule_violated' && typeof error.details['rule'] === 'string' ? ` ${error.details['rule']}` : '';
   return `error [${error.code}${rule}] ${error.message}`;
-}
-
-/**
- * One line (or, with `debug`, a stack) for an error that ends a command.
- * Thidua errors are expected outcomes and never show a stack.
- */
-export function describeError(error: unknown, debug: boolean): string {
-  if (isThiduaError(error)) return describeThiduaError(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
-  return `error: unexpected failure: ${message}${stack}${debug ? '' : ' (run with --debug for details)'}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProjectionProgress } from '@thidua/eventsourcing';
 import { Presets, SingleBar } from 'cli-progress';
+import { currentIo } from './io';
 
 /** `--progress`: after a second of work (auto, the default), from the start, or not at all. */
 export const PROGRESS_WHEN = ['auto', 'always', 'never'] as const;
@@ -9,7 +10,7 @@ export type ProgressWhen = (typeof PROGRESS_WHEN)[number];
 export interface ProgressMeterOptions {
   /** `--progress`: `always` shows from the start, `never` shows nothing (summary lines included). */
   when?: ProgressWhen | undefined;
-  /** Default stderr, so stdout stays clean for data. */
+  /** Default the run's stderr, so stdout stays clean for data. */
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Default: whether `stream` is a terminal. */
   isTTY?: boolean;
@@ -42,7 +43,7 @@ const MB = 1024 * 1024;
  * text, not cursor movements.
  */
 export function createProgressMeter(label: string, options: ProgressMeterOptions = {}): ProgressMeter {
-  const stream = options.stream ?? process.stderr;
+  const stream = options.stream ?? currentIo().stderr;
   const isTTY = options.isTTY ?? stream.isTTY === true;
   const now = options.now ?? Date.now;
   const quietForMs = options.when === 'always' ? 0 : (options.quietForMs ?? 1_000);

@@ -83,14 +83,27 @@ export {
 } from './hash-chain';
 // Text every store can hold: the check appends and imports run, for schemas too.
 export { isStorableText, unstorableTextIssue } from './text';
-// The NDJSON interchange format (export, import, audit).
+// The NDJSON interchange format (export, import, audit), and import planning: validate a whole export, then append it.
 export {
   parseNdjsonLine,
   payloadProblem,
   recordedFromNdjson,
   toNdjsonLine,
+  ndjsonFileLines,
+  ndjsonTextLines,
+  planImport,
+  applyImport,
   type NdjsonEvent,
   type ParsedNdjsonLine,
+  type NdjsonLine,
+  type NdjsonLines,
+  type BadImportLine,
+  type ImportPlan,
+  type ImportProgress,
+  type ImportStreamPlan,
+  type PlanImportOptions,
+  type ApplyImportOptions,
+  type ImportResult,
 } from './interchange';
 // Load → decide → append, idempotent by command id.
 export {

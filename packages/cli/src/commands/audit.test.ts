@@ -1,22 +1,16 @@
-/**
- * `thidua audit verify` and `thidua audit trail`, run as child processes
- * against the BUILT CLI (`npx tsc -b packages/cli`; `npm ci` builds it
- * through the root prepare script).
- */
-import { writeFile } from 'node:fs/promises';
+/** `thidua audit verify` and `thidua audit trail`, through `main()` from the sources. */
 import { join } from 'node:path';
 import { computeEventHash } from '@thidua/eventsourcing';
 import Database from 'better-sqlite3';
-import { asLines, runCli, tempWorkdir } from '../run-cli.test-helper';
-import { SMALL_CAMPAIGN, smallCampaignCommands } from '../small-campaign.test-helper';
+import { CAMPAIGN, runMain, tempWorkdir, writeCampaignFile } from '../run-cli.test-helper';
 
 describe('thidua audit', () => {
   let dir: Awaited<ReturnType<typeof tempWorkdir>>;
   beforeAll(async () => {
     dir = await tempWorkdir('audit');
-    await writeFile(join(dir.path, 'campaign.ndjson'), asLines(smallCampaignCommands()));
-    for (const store of ['sqlite:sound.db', 'sqlite:tampered.db']) {
-      const exec = await runCli(['--store', store, 'exec', 'campaign.ndjson'], { cwd: dir.path });
+    await writeCampaignFile(dir.file('campaign.ndjson'));
+    for (const store of [dir.store('sound.db'), dir.store('tampered.db')]) {
+      const exec = await runMain(['--store', store, 'exec', dir.file('campaign.ndjson')]);
       expect(exec.code).toBe(0);
     }
   });
@@ -25,7 +19,7 @@ describe('thidua audit', () => {
   });
 
   it('finds a sound log sound: exit code 0 and what was checked', async () => {
-    const run = await runCli(['--store', 'sqlite:sound.db', 'audit', 'verify'], { cwd: dir.path });
+    const run = await runMain(['--store', dir.store('sound.db'), 'audit', 'verify']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('is sound');
@@ -34,7 +28,7 @@ describe('thidua audit', () => {
   });
 
   it('shows each step of the verification with --progress always', async () => {
-    const run = await runCli(['--store', 'sqlite:sound.db', '--progress', 'always', 'audit', 'verify'], { cwd: dir.path });
+    const run = await runMain(['--store', dir.store('sound.db'), '--progress', 'always', 'audit', 'verify']);
     expect(run.code).toBe(0);
     const steps = run.stderr.split('\n').filter((line) => line !== '').map((line) => line.slice(0, line.indexOf(': ', 'audit verify: '.length)));
     // A slow machine may write a step twice (a line a second): the steps, in order, are what counts.
@@ -61,7 +55,7 @@ describe('thidua audit', () => {
       db.close();
     }
 
-    const run = await runCli(['--store', 'sqlite:tampered.db', 'audit', 'verify'], { cwd: dir.path });
+    const run = await runMain(['--store', dir.store('tampered.db'), 'audit', 'verify']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('UNSOUND');
@@ -70,7 +64,7 @@ describe('thidua audit', () => {
   });
 
   it('names an event whose payload the registry refuses, even when its hash was forged to match', async () => {
-    const exec = await runCli(['--store', 'sqlite:forged.db', 'exec', 'campaign.ndjson'], { cwd: dir.path });
+    const exec = await runMain(['--store', dir.store('forged.db'), 'exec', dir.file('campaign.ndjson')]);
     expect(exec.code).toBe(0);
     const db = new Database(join(dir.path, 'forged.db'));
     let target: { position: number; stream_id: string; revision: number; type: string; schema_version: number; data: string; metadata: string };
@@ -80,7 +74,7 @@ describe('thidua audit', () => {
         .prepare<[string], typeof target>(
           'SELECT position, stream_id, revision, type, schema_version, data, metadata FROM thidua_events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
         )
-        .get(`campaign-${SMALL_CAMPAIGN}`)!;
+        .get(`campaign-${CAMPAIGN.campaignId}`)!;
       const data = { ...(JSON.parse(target.data) as Record<string, unknown>), closedAt: 'some day' };
       const metadata = JSON.parse(target.metadata) as { prevHash: string | null; hash: string };
       const hash = computeEventHash(metadata.prevHash, {
@@ -100,32 +94,60 @@ describe('thidua audit', () => {
       db.close();
     }
 
-    const run = await runCli(['--store', 'sqlite:forged.db', 'audit', 'verify'], { cwd: dir.path });
+    const run = await runMain(['--store', dir.store('forged.db'), 'audit', 'verify']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`event ${target.stream_id}@${target.revision} (position ${target.position}`);
     expect(run.stderr).toMatch(/payload refused by the registry: .*closedAt/);
   });
 
   it('prints the trail of a stream as a table, or as JSON', async () => {
-    const table = await runCli(['--store', 'sqlite:sound.db', 'audit', 'trail', '--stream', `campaign-${SMALL_CAMPAIGN}`], {
-      cwd: dir.path,
-    });
+    const table = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail', '--stream', `campaign-${CAMPAIGN.campaignId}`]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('CampaignLaunched');
-    expect(table.stdout).toContain('hoi-dong-tdkt (council)');
+    expect(table.stdout).toContain('hdtdkt (council)');
+    expect(table.stdout).toContain('chair-cli (chair, unit-00)');
 
-    const json = await runCli(['--store', 'sqlite:sound.db', 'audit', 'trail', '--unit', 'khoi-a', '--format', 'json'], { cwd: dir.path });
+    const json = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail', '--unit', 'unit-00', '--format', 'json']);
     expect(json.code).toBe(0);
-    const entries = JSON.parse(json.stdout) as { type: string; units: string[]; commandId: string }[];
+    const entries = JSON.parse(json.stdout) as { type: string; units: string[]; commandId: string; actor: { unitId?: string } | null }[];
     expect(entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['MemberAdmitted', 'PledgeSigned', 'ScoreRecorded']));
-    for (const entry of entries) expect(entry.units).toContain('khoi-a');
+    // About the unit, or issued by it (the chair's own commands).
+    for (const entry of entries) expect([entry.type, entry.units.includes('unit-00') || entry.actor?.unitId === 'unit-00']).toEqual([entry.type, true]);
   });
 
   it('needs exactly one of --stream and --unit (exit code 2)', async () => {
-    const neither = await runCli(['--store', 'sqlite:sound.db', 'audit', 'trail'], { cwd: dir.path });
+    const neither = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail']);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('exactly one of --stream');
-    const both = await runCli(['--store', 'sqlite:sound.db', 'audit', 'trail', '--stream', 's', '--unit', 'u'], { cwd: dir.path });
+    const both = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail', '--stream', 's', '--unit', 'u']);
     expect(both.code).toBe(2);
+  });
+
+  it('exits 1 for a stream or unit the log does not know, like standings of an unknown bloc', async () => {
+    const stream = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail', '--stream', 'bloc-nowhere']);
+    expect(stream).toMatchObject({ code: 1, stdout: '' });
+    expect(stream.stderr).toMatch(/^error \[not_found\] No stream bloc-nowhere in /);
+    const unit = await runMain(['--store', dir.store('sound.db'), 'audit', 'trail', '--unit', 'nobody', '--format', 'json']);
+    expect(unit.code).toBe(1);
+    expect(JSON.parse(unit.stderr)).toMatchObject({ error: { code: 'not_found', unitId: 'nobody' }, exitCode: 1 });
+  });
+
+  it('gives the findings to machines with --format json, sound or not', async () => {
+    const sound = await runMain(['--store', dir.store('sound.db'), 'audit', 'verify', '--format', 'json']);
+    expect(sound.code).toBe(0);
+    expect(JSON.parse(sound.stdout)).toEqual({
+      store: dir.store('sound.db'),
+      sound: true,
+      events: 25,
+      streams: 5,
+      projections: ['standings', 'chair-history', 'audit-trail', 'campaign-progress'],
+      finding: null,
+    });
+    const unsound = await runMain(['--store', dir.store('tampered.db'), 'audit', 'verify', '--format', 'json']);
+    expect(unsound.code).toBe(1);
+    expect(JSON.parse(unsound.stdout)).toMatchObject({
+      sound: false,
+      finding: { event: { streamId: expect.any(String), revision: expect.stringMatching(/^\d+$/), position: expect.stringMatching(/^\d+$/) }, problem: expect.stringContaining('hash chain broken') },
+    });
   });
 });

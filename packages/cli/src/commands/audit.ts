@@ -3,6 +3,7 @@ import {
   ChainVerifier,
   createInMemoryProjectionStore,
   isThiduaError,
+  NotFoundError,
   type EventStore,
   type ProjectionStore,
 } from '@thidua/eventsourcing';
@@ -32,7 +33,7 @@ export interface AuditReport {
 }
 
 /**
- * Checks a log end to end (DESIGN §5): recomputes every per-stream hash
+ * Checks a log end to end: recomputes every per-stream hash
  * chain over the raw events, validates every stored payload against the
  * registry for its schemaVersion, then replays every projection twice into
  * fresh in-memory projection stores and requires identical documents. Stops
@@ -165,17 +166,21 @@ export function registerAuditCommand(program: Command, finish: Finish): void {
   audit
     .command('verify')
     .description('recompute every hash chain, validate every payload, replay every projection twice and compare')
+    .addOption(new Option('--format <format>', 'how to report: text, or json (the findings as JSON on stdout)').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
 Exit code 0 when the log is sound; 1 with the first bad event named (stream,
-revision, position, what is wrong).
+revision, position, what is wrong); 3 when the store cannot be read.
+JSON: { store, sound, events, streams, projections, finding } where finding
+is null or { event: { streamId, revision, position, eventId } | absent, problem }.
 
-Example:
-  thidua --store sqlite:./thidua.db audit verify`,
+Examples:
+  thidua --store sqlite:./thidua.db audit verify
+  thidua audit verify --format json`,
     )
     .action(async (_options: unknown, command: Command) => {
-      finish(await verify(command.optsWithGlobals<GlobalOptions>()));
+      finish(await verify(command.optsWithGlobals<VerifyOptions>()));
     });
 
   audit
@@ -189,7 +194,8 @@ Example:
       'after',
       `
 Give exactly one of --stream and --unit. The audit-trail projection is caught
-up with the log first.
+up with the log first. A stream or unit with no event in the log is
+not_found (exit code 1).
 
 Examples:
   thidua audit trail --stream bloc-tay-ninh-kinh-te-ky-thuat
@@ -200,10 +206,32 @@ Examples:
     });
 }
 
-async function verify(options: GlobalOptions): Promise<ExitCode> {
+interface VerifyOptions extends GlobalOptions {
+  format: 'text' | 'json';
+}
+
+/** An audit report as JSON: bigints as decimal strings. */
+function reportAsJson(store: string, report: AuditReport): string {
+  const event = report.finding?.event;
+  const finding = report.finding
+    ? {
+        ...(event
+          ? { event: { streamId: event.streamId, revision: event.revision.toString(), position: event.position.toString(), ...(event.eventId ? { eventId: event.eventId } : {}) } }
+          : {}),
+        problem: report.finding.problem,
+      }
+    : null;
+  return `${JSON.stringify({ store, sound: finding === null, events: report.events, streams: report.streams, projections: report.projections, finding })}\n`;
+}
+
+async function verify(options: VerifyOptions): Promise<ExitCode> {
   return withStores(options, async ({ eventStore, description }) => {
     const meters = createStepMeters({ when: options.progress });
     const report = await withMeters(meters, () => verifyLog(eventStore, meters.report));
+    if (options.format === 'json') {
+      await printData(reportAsJson(description, report));
+      return report.finding ? ExitCode.refused : ExitCode.ok;
+    }
     if (report.finding) {
       printInfo(`audit verify: ${description} is UNSOUND`);
       printInfo(`  ${describeFinding(report.finding)}`);
@@ -231,6 +259,13 @@ async function trail(options: TrailOptions): Promise<ExitCode> {
     await catchUpReadModels(stores.eventStore, projectionStore, options.progress);
     const query = options.stream !== undefined ? { streamId: options.stream } : { unitId: options.unit ?? '' };
     const entries = await getAuditTrail(projectionStore, query);
+    // Like standings of an unknown bloc: an empty trail means a stream (or unit) the log does not know.
+    if (entries.length === 0) {
+      const what = options.stream !== undefined ? `stream ${options.stream}` : `unit ${options.unit}`;
+      throw new NotFoundError(`No ${what} in ${stores.description}: no event of the log is about it (thidua list shows the blocs and campaigns)`, {
+        ...query,
+      });
+    }
     const sink = openDataSink(options.out);
     try {
       await sink.write(options.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderTrailTable(entries));
@@ -238,9 +273,6 @@ async function trail(options: TrailOptions): Promise<ExitCode> {
     } catch (error) {
       await sink.discard();
       throw error;
-    }
-    if (entries.length === 0) {
-      printInfo(`no events for ${options.stream !== undefined ? `stream ${options.stream}` : `unit ${options.unit}`}`);
     }
     return ExitCode.ok;
   }, { readOnly: true });

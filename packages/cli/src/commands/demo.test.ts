@@ -1,11 +1,13 @@
 /**
- * `thidua demo`, run as a child process against the BUILT CLI
- * (`npx tsc -b packages/cli`; `npm ci` builds it through the root prepare script).
+ * `thidua demo`: first as a user runs it, the BUILT bin in a child process
+ * with the default store and report in its working directory (`npx tsc -b`
+ * first; `npm ci` builds through the root prepare script), then through
+ * `main()` from the sources.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempWorkdir } from '../run-cli.test-helper';
+import { runBin, runMain, tempWorkdir } from '../run-cli.test-helper';
 
 const BLOC = 'tay-ninh-kinh-te-ky-thuat';
 const THREE_RANKED = ['1 Sở Nông nghiệp và Phát triển nông thôn', '2 Sở Công Thương', '3 Sở Thông tin và Truyền thông'];
@@ -32,7 +34,7 @@ describe('thidua demo', () => {
     await writeFile(join(dir.path, 'thidua.db'), 'not a database');
     await writeFile(join(dir.path, 'thidua.db-wal'), 'stale');
 
-    const run = await runCli(['demo'], { cwd: dir.path });
+    const run = await runBin(['demo'], { cwd: dir.path });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('sqlite:./thidua.db (recreated)');
     expect(run.stderr).toMatch(/155 commands, 159 events appended/);
@@ -51,24 +53,26 @@ describe('thidua demo', () => {
 
   it('leaves the store in place for the other commands', async () => {
     expect(existsSync(join(dir.path, 'thidua.db'))).toBe(true);
-    const standings = await runCli(['standings', '--bloc', BLOC, '--year', '2013'], { cwd: dir.path });
+    const store = dir.store('thidua.db');
+    const standings = await runMain(['--store', store, 'standings', '--bloc', BLOC, '--year', '2013']);
     expect(standings.code).toBe(0);
     expect(rankedRows(standings.stdout).slice(0, 3)).toEqual(THREE_RANKED);
-    const verify = await runCli(['audit', 'verify'], { cwd: dir.path });
+    const verify = await runMain(['--store', store, 'audit', 'verify']);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('159 events');
   });
 
   it('starts from scratch when run again', async () => {
-    const again = await runCli(['demo'], { cwd: dir.path });
+    const store = dir.store('thidua.db');
+    const again = await runMain(['--store', store, 'demo', '--report', dir.file('again.html')]);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/159 events appended/);
-    const exported = await runCli(['export'], { cwd: dir.path });
+    const exported = await runMain(['--store', store, 'export']);
     expect(exported.stdout.trim().split('\n')).toHaveLength(159);
   });
 
   it('runs in memory, writing the report where --report says', async () => {
-    const run = await runCli(['--store', 'memory:', 'demo', '--report', 'tn.html'], { cwd: dir.path });
+    const run = await runMain(['--store', 'memory:', 'demo', '--report', dir.file('tn.html')]);
     expect(run.code).toBe(0);
     expect(rankedRows(run.stdout).slice(0, 3)).toEqual(THREE_RANKED);
     expect(await readFile(join(dir.path, 'tn.html'), 'utf8')).toContain('<svg');

@@ -1,11 +1,10 @@
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BLOC_ID, runTayNinh2013 } from '@thidua/example-tay-ninh-2013';
+import { BLOC_ID, runTayNinh2013 } from '@thidua/domain/demo';
 import { createThiduaProjections, renderStandingsHtml, renderStandingsTable, type YearEndStandings } from '@thidua/projections';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
-import { withStores } from '../open-store';
+import { removeSqliteDatabase, withStores } from '../open-store';
 import { openDataSink, plural, printData, printInfo } from '../output';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store-url';
 import { readStandings } from './standings';
@@ -39,11 +38,6 @@ Examples:
     .action(async (_options: unknown, command: Command) => {
       finish(await runDemo(command.optsWithGlobals<DemoOptions>()));
     });
-}
-
-/** Deletes an SQLite database and the write-ahead log and shared-memory files that go with it. */
-async function removeSqliteDatabase(path: string): Promise<void> {
-  await Promise.all([path, `${path}-wal`, `${path}-shm`].map((file) => rm(file, { force: true })));
 }
 
 /** The facts of the year, by unit name and id, for the lines under the table. */

@@ -1,13 +1,10 @@
-/**
- * `thidua exec`, run as a child process against the BUILT CLI
- * (`npx tsc -b packages/cli`; `npm ci` builds it through the root prepare script).
- */
+/** `thidua exec`, through `main()` from the sources. */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { asLines, runCli, tempWorkdir } from '../run-cli.test-helper';
-import { smallCampaignCommands } from '../small-campaign.test-helper';
+import { asLines, CAMPAIGN, runMain, tempWorkdir, writeCampaignFile } from '../run-cli.test-helper';
 
-const countLines = (text: string) => text.split('\n').filter((line) => line.trim() !== '').length;
+const ALL = [...CAMPAIGN.commands, ...CAMPAIGN.yearEndCommands];
+const lineCount = (text: string) => text.split('\n').filter((line) => line.trim() !== '').length;
 
 describe('thidua exec', () => {
   let dir: Awaited<ReturnType<typeof tempWorkdir>>;
@@ -19,68 +16,108 @@ describe('thidua exec', () => {
   });
 
   it('runs a file of commands, skipping blank and comment lines, and appends nothing when run again', async () => {
-    const commands = smallCampaignCommands();
-    await writeFile(
-      join(dir.path, 'campaign.ndjson'),
-      asLines(['# the small campaign', '', '// one command a line', ...commands, '   ']),
-    );
+    const file = dir.file('campaign.ndjson');
+    await writeFile(file, asLines(['# the small campaign', '', '// one command a line', ...ALL, '   ']));
+    const store = dir.store('thidua.db');
 
-    const first = await runCli(['exec', 'campaign.ndjson'], { cwd: dir.path });
+    const first = await runMain(['--store', store, 'exec', file]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`${commands.length} commands, ${commands.length} applied`);
-    expect(first.stdout).toContain('0 already applied');
-    const afterFirst = await runCli(['export'], { cwd: dir.path });
-    const events = countLines(afterFirst.stdout);
-    expect(events).toBeGreaterThanOrEqual(commands.length);
+    expect(first.stdout).toBe(`exec ${file} into ${store}: ${ALL.length} commands, ${ALL.length} applied (25 events appended), 0 already applied\n`);
 
-    const second = await runCli(['exec', 'campaign.ndjson'], { cwd: dir.path });
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain(`0 applied (0 events appended), ${commands.length} already applied`);
-    const afterSecond = await runCli(['export'], { cwd: dir.path });
-    expect(afterSecond.stdout).toBe(afterFirst.stdout);
+    const again = await runMain(['--store', store, 'exec', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`0 applied (0 events appended), ${ALL.length} already applied`);
+    expect(lineCount((await runMain(['--store', store, 'export'])).stdout)).toBe(25);
   });
 
-  it('stops at the first refused command, naming its line, error code and rule; exit code 1', async () => {
-    const [establish, admitA, admitB] = smallCampaignCommands();
-    const removeStranger = {
-      command: 'RemoveMember',
-      commandId: 'remove-stranger',
-      actor: { id: 'hoi-dong-tdkt', role: 'council' },
-      data: { blocId: (establish as { data: { blocId: string } }).data.blocId, unitId: 'nobody', reason: 'typo', removedAt: '2013-02-01T08:00:00+07:00' },
-    };
-    // Line 1 comment, 2 establish, 3 blank, 4 admit, 5 the refused command, 6 never run.
-    await writeFile(join(dir.path, 'bad.ndjson'), asLines(['# bad', establish, '', admitA, removeStranger, admitB]));
+  it('reads the commands from stdin with -', async () => {
+    const store = dir.store('stdin.db');
+    const run = await runMain(['--store', store, 'exec', '-'], { stdin: asLines(ALL) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`exec stdin into ${store}: ${ALL.length} commands, ${ALL.length} applied (25 events appended), 0 already applied\n`);
+  });
 
-    const run = await runCli(['exec', 'bad.ndjson'], { cwd: dir.path });
+  it('stops at the first refused command, naming the line, code and rule; the lines before it stay applied', async () => {
+    const file = dir.file('refused.ndjson');
+    const tooMany = { ...CAMPAIGN.yearEndCommands[0]!, commandId: 'cli-too-many', data: { ...CAMPAIGN.yearEndCommands[0]!.data, points: 11 } };
+    await writeFile(file, asLines([...CAMPAIGN.commands, tooMany, ...CAMPAIGN.yearEndCommands]));
+    const store = dir.store('refused.db');
+    const run = await runMain(['--store', store, 'exec', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^line 5: error \[rule_violated member\.not_member\] .*nobody/m);
-    expect(run.stderr).toContain('2 applied');
-    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    const exported = await runCli(['export'], { cwd: dir.path });
-    expect(countLines(exported.stdout)).toBe(2); // line 6 never ran
+    const line = CAMPAIGN.commands.length + 1;
+    expect(run.stderr).toMatch(new RegExp(`^line ${line}: error \\[rule_violated score\\.exceeds_max\\] `));
+    expect(run.stderr).toContain(`exec stopped at line ${line} of ${file}: nothing was appended for it; before it: ${CAMPAIGN.commands.length} applied`);
+    // Everything before the refused line, nothing of it or after it.
+    expect(lineCount((await runMain(['--store', store, 'export'])).stdout)).toBe(10);
   });
 
-  it('reports a line that is not JSON, or not a valid command, as validation_failed with its line number', async () => {
-    const [establish] = smallCampaignCommands();
-    await writeFile(join(dir.path, 'syntax.ndjson'), asLines([establish, '{"command": "AdmitMember",']));
-    const syntax = await runCli(['exec', 'syntax.ndjson'], { cwd: dir.path });
-    expect(syntax.code).toBe(1);
-    expect(syntax.stderr).toMatch(/^line 2: error \[validation_failed\] .*not JSON/m);
-
-    await writeFile(
-      join(dir.path, 'shape.ndjson'),
-      asLines([{ command: 'AdmitMember', commandId: 'x', actor: { id: 'a', role: 'council' }, data: { blocId: 'b' } }]),
-    );
-    const shape = await runCli(['exec', 'shape.ndjson'], { cwd: dir.path });
-    expect(shape.code).toBe(1);
-    expect(shape.stderr).toMatch(/^line 1: error \[validation_failed\] .*unitId/m);
+  it('reports a refusal as JSON with --format json, and a line that is not JSON as validation_failed', async () => {
+    const file = dir.file('bad.ndjson');
+    await writeFile(file, asLines([CAMPAIGN.commands[0]!, '{"command": "AdmitMember",']));
+    const run = await runMain(['--store', dir.store('bad.db'), 'exec', '--format', 'json', file]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: { code: 'validation_failed', message: expect.stringContaining('not JSON') },
+      exitCode: 1,
+      line: 2,
+      before: { applied: 1, events: 1 },
+    });
+    const good = await runMain(['--store', dir.store('good.db'), 'exec', '--format', 'json', await writeCampaignFile(dir.file('campaign.ndjson'))]);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toEqual({
+      file: dir.file('campaign.ndjson'),
+      store: dir.store('good.db'),
+      dryRun: false,
+      commands: ALL.length,
+      applied: ALL.length,
+      alreadyApplied: 0,
+      events: 25,
+    });
   });
 
-  it('treats a missing file as a usage error (exit code 2)', async () => {
-    const run = await runCli(['exec', 'missing.ndjson'], { cwd: dir.path });
+  it('--dry-run decides every command against the current log and appends nothing', async () => {
+    const store = dir.store('dry.db');
+    const setup = dir.file('setup.ndjson');
+    await writeFile(setup, asLines(CAMPAIGN.commands));
+    expect((await runMain(['--store', store, 'exec', setup])).code).toBe(0);
+    const before = (await runMain(['--store', store, 'export'])).stdout;
+
+    // The year-end commands need the setup already in the log: a dry run sees it, and each command sees the ones before it.
+    const yearEnd = dir.file('year-end.ndjson');
+    await writeFile(yearEnd, asLines([...CAMPAIGN.commands, ...CAMPAIGN.yearEndCommands]));
+    const dry = await runMain(['--store', store, 'exec', '--dry-run', yearEnd]);
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${CAMPAIGN.yearEndCommands.length} accepted (15 events would be appended), ${CAMPAIGN.commands.length} already applied (--dry-run: nothing appended)`);
+    expect((await runMain(['--store', store, 'export'])).stdout).toBe(before);
+
+    // A refusal is found as the real run would find it, and still nothing is written.
+    const refused = dir.file('refused.ndjson');
+    const late = { ...CAMPAIGN.commands[1]!, commandId: 'cli-late-admit', data: { ...CAMPAIGN.commands[1]!.data, unitId: 'unit-00' } };
+    await writeFile(refused, asLines([...CAMPAIGN.yearEndCommands.slice(0, 2), late]));
+    const stopped = await runMain(['--store', store, 'exec', '--dry-run', refused]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/^line 3: error \[rule_violated [a-z_.]+\] /);
+    expect(stopped.stderr).toContain('nothing would be appended for it; before it: 2 accepted (2 events would be appended)');
+    expect((await runMain(['--store', store, 'export'])).stdout).toBe(before);
+  });
+
+  it('leaves no database file behind when the first command is refused, or on a dry run against a new store', async () => {
+    const file = dir.file('refused-first.ndjson');
+    await writeFile(file, asLines([{ ...CAMPAIGN.commands[1]!, commandId: 'cli-no-bloc' }]));
+    const run = await runMain(['--store', dir.store('never.db'), 'exec', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[not_found]');
+    const dry = await runMain(['--store', dir.store('dry-new.db'), 'exec', '--dry-run', await writeCampaignFile(dir.file('campaign.ndjson'))]);
+    expect(dry.code).toBe(0);
+    for (const name of ['never.db', 'never.db-wal', 'never.db-shm', 'dry-new.db', 'dry-new.db-wal']) expect([name, existsSync(dir.file(name))]).toEqual([name, false]);
+  });
+
+  it('refuses a file it cannot read as a usage error (exit code 2)', async () => {
+    const run = await runMain(['--store', 'memory:', 'exec', dir.file('missing.ndjson')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('missing.ndjson');
+    expect(run.stderr).toContain('cannot read');
   });
 });

@@ -1,11 +1,12 @@
 import { createThidua } from '@thidua/domain';
 import { isThiduaError, ValidationError } from '@thidua/eventsourcing';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ExitCode } from '../exit-codes';
+import { copyLogIntoMemory } from '../log-copy';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
 import { describeThiduaError, plural, printData, printInfo } from '../output';
-import { readLines } from '../read-lines';
+import { inputName, readLines } from '../read-lines';
 
 /** Blank lines and `#` or `//` comments are not commands. */
 const isCommandLine = (text: string): boolean => {
@@ -63,12 +64,19 @@ export async function runCommandFile(
   return report;
 }
 
+interface ExecOptions extends GlobalOptions {
+  dryRun?: boolean;
+  format: 'text' | 'json';
+}
+
 /** `thidua exec <file>`. */
 export function registerExecCommand(program: Command, finish: Finish): void {
   program
     .command('exec')
     .description('run commands from a file, one JSON command a line; stop at the first refused one')
-    .argument('<file>', 'file of commands: {"command","commandId","actor","data"} per line')
+    .argument('<file>', 'file of commands: {"command","commandId","actor","data"} per line; - reads stdin')
+    .option('--dry-run', 'validate and decide every command against the current log, append nothing')
+    .addOption(new Option('--format <format>', 'how to report: text, or json (results and refusals as JSON)').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
@@ -77,34 +85,67 @@ reported as "line N: error [code rule] message" and ends the run with exit
 code 1; the commands before it stay applied. Commands are idempotent by
 commandId: running the same file again appends nothing.
 
+--dry-run runs the same checks and rules against a copy of the current log
+in memory (each command sees the ones before it), so it says whether the
+file would go through, and where it would stop, without writing anything.
+
 Example line:
   {"command":"EstablishBloc","commandId":"tn-2013-001","actor":{"id":"hdtdkt","role":"council"},"data":{"blocId":"tay-ninh-kinh-te-ky-thuat","name":"Khối Thi đua Kinh tế - Kỹ thuật","authority":"UBND tỉnh Tây Ninh","establishedAt":"2013-01-02T08:00:00+07:00"}}
 
-Example:
-  thidua exec commands.ndjson`,
+Examples:
+  thidua exec commands.ndjson
+  thidua exec --dry-run commands.ndjson
+  generate-commands | thidua --store postgres://localhost/thidua exec -`,
     )
     .action(async (file: string, _options: unknown, command: Command) => {
-      finish(await runExec(file, command.optsWithGlobals<GlobalOptions>()));
+      finish(await runExec(file, command.optsWithGlobals<ExecOptions>()));
     });
 }
 
-async function runExec(path: string, options: GlobalOptions): Promise<ExitCode> {
-  return withStores(options, async ({ eventStore, description }) => {
-    const thidua = createThidua({ eventStore });
-    const report = await runCommandFile(path, (command) => thidua.execute(command));
-    const done = `${report.applied} applied (${plural(report.events, 'event')} appended), ${report.alreadyApplied} already applied`;
-    if (report.stoppedAt) {
-      const { lineNumber, error } = report.stoppedAt;
-      if (!isThiduaError(error)) {
-        // Not a refusal: main() reports the failure itself; say where it struck.
-        printInfo(`exec stopped at line ${lineNumber} of ${path} by an unexpected failure; before it: ${done}`);
-        throw error;
+async function runExec(path: string, options: ExecOptions): Promise<ExitCode> {
+  const name = inputName(path);
+  return withStores(
+    options,
+    async ({ eventStore, description }) => {
+      const target = options.dryRun ? await copyLogIntoMemory(eventStore) : eventStore;
+      const thidua = createThidua({ eventStore: target });
+      const report = await runCommandFile(path, (command) => thidua.execute(command));
+      if (options.dryRun) await target.close();
+      const verb = options.dryRun ? 'would be appended' : 'appended';
+      const done = `${report.applied} ${options.dryRun ? 'accepted' : 'applied'} (${plural(report.events, 'event')} ${verb}), ${report.alreadyApplied} already applied`;
+      const facts = {
+        file: name,
+        store: description,
+        dryRun: options.dryRun === true,
+        commands: report.applied + report.alreadyApplied,
+        applied: report.applied,
+        alreadyApplied: report.alreadyApplied,
+        events: report.events,
+      };
+      if (report.stoppedAt) {
+        const { lineNumber, error } = report.stoppedAt;
+        if (!isThiduaError(error)) {
+          // Not a refusal: main() reports the failure itself; say where it struck.
+          printInfo(`exec stopped at line ${lineNumber} of ${name} by an unexpected failure; before it: ${done}`);
+          throw error;
+        }
+        if (options.format === 'json') {
+          printInfo(JSON.stringify({ error: error.toJSON(), exitCode: ExitCode.refused, line: lineNumber, before: facts }));
+          return ExitCode.refused;
+        }
+        printInfo(`line ${lineNumber}: ${describeThiduaError(error)}`);
+        printInfo(`exec stopped at line ${lineNumber} of ${name}: nothing ${options.dryRun ? 'would be' : 'was'} appended for it; before it: ${done}`);
+        return ExitCode.refused;
       }
-      printInfo(`line ${lineNumber}: ${describeThiduaError(error)}`);
-      printInfo(`exec stopped at line ${lineNumber} of ${path}: nothing appended for it; before it: ${done}`);
-      return ExitCode.refused;
-    }
-    await printData(`exec ${path} into ${description}: ${report.applied + report.alreadyApplied} commands, ${done}\n`);
-    return ExitCode.ok;
-  });
+      if (options.format === 'json') {
+        await printData(`${JSON.stringify(facts)}\n`);
+        return ExitCode.ok;
+      }
+      const dry = options.dryRun ? ' (--dry-run: nothing appended)' : '';
+      await printData(`exec ${name} ${options.dryRun ? 'against' : 'into'} ${description}: ${report.applied + report.alreadyApplied} commands, ${done}${dry}\n`);
+      return ExitCode.ok;
+    },
+    // A dry run on a store that does not exist yet decides against an empty log, and leaves no file behind.
+    { removeIfLeftEmpty: true },
+  );
 }

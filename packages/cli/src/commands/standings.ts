@@ -122,7 +122,7 @@ export function registerStandingsCommand(program: Command, finish: Finish): void
 The projections are caught up with the log first. --as-of replays the log up
 to a position (inclusive) or a recordedAt time into memory instead.
 JSON keys: blocId, blocName, year, campaignId, title, review, chair, deputy,
-nextChair, nextDeputy, flag, final, rows (DESIGN §4).
+nextChair, nextDeputy, flag, final, rows (docs/cli.md lists each).
 
 Examples:
   thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013

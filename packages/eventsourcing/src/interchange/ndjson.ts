@@ -4,7 +4,7 @@ import { issuesFromZod } from '../errors/from-zod';
 import { unstorableTextIssue } from '../text/storable-text';
 
 /**
- * One event of the NDJSON interchange format (`docs/audit.md`), exactly these keys
+ * One event of the NDJSON interchange format (`thidua export`, `thidua import`), exactly these keys
  * in this order. `revision` is a decimal string because JSON has no 64-bit
  * integer; the global position is left out on purpose: it belongs to the
  * store that assigned it.

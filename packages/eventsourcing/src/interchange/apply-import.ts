@@ -1,0 +1,94 @@
+import type { NewEvent } from '../envelope/envelope';
+import { CorruptLogError } from '../errors/errors';
+import type { EventStore } from '../event-store/event-store';
+import { metadataWithoutHashes } from '../hash-chain/hash-chain';
+import { parseNdjsonLine } from './ndjson';
+import type { NdjsonLines } from './ndjson-lines';
+import type { ImportPlan, ImportProgress } from './plan-import';
+
+/** Events appended per call at most: an import of one huge stream still commits in bounded transactions. */
+const MAX_EVENTS_PER_APPEND = 500;
+
+/** Options of {@link applyImport}. */
+export interface ApplyImportOptions {
+  /** The same input that {@link planImport} validated. */
+  lines: NdjsonLines;
+  eventStore: EventStore;
+  /** The plan of that input: it must have no bad line. */
+  plan: ImportPlan;
+  /** Called after each append, with the events appended so far. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** What {@link applyImport} appended. */
+export interface ImportResult {
+  appended: number;
+  streams: number;
+}
+
+/**
+ * Appends the new events of a validated input, in its order: each run of
+ * consecutive lines of one stream is one atomic append (at most 500 events)
+ * with its exact expected revision, so the global interleaving is kept and a
+ * concurrent writer makes the import stop with a `concurrency` error instead
+ * of forking a stream. Ids, metadata and payloads are passed as they are, so
+ * the store recomputes the very hashes of the input; any difference is a
+ * `corrupt_log` error. Events the store already held are skipped, so an
+ * import that stopped half-way can simply be run again.
+ */
+export async function applyImport(options: ApplyImportOptions): Promise<ImportResult> {
+  const { eventStore, plan } = options;
+  if (plan.badLines.length > 0) {
+    throw new CorruptLogError('(import)', null, `the input has ${plan.badLines.length} bad lines: nothing may be appended`);
+  }
+  const onProgress = options.onProgress ?? (() => undefined);
+  let appended = 0;
+  const touched = new Set<string>();
+  let run: { streamId: string; first: bigint; events: NewEvent[]; lines: { lineNumber: number; hash: string }[] } | null = null;
+
+  const flush = async () => {
+    if (!run) return;
+    const { streamId, first, events, lines } = run;
+    run = null;
+    const result = await eventStore.appendToStream(streamId, events, { expectedRevision: first === 0n ? 'no_stream' : first - 1n });
+    result.events.forEach((recorded, index) => {
+      const line = lines[index];
+      if (!line || recorded.metadata.hash !== line.hash) {
+        throw new CorruptLogError(
+          streamId,
+          recorded.revision,
+          `the store recorded hash ${recorded.metadata.hash} for line ${line?.lineNumber ?? '?'}, whose hash is ${line?.hash ?? 'unknown'}`,
+        );
+      }
+    });
+    if (!result.alreadyAppended) {
+      appended += result.events.length;
+      touched.add(streamId);
+    }
+    // One report per append call: cheap next to the commit it follows.
+    onProgress({ phase: 'appending', done: appended, total: plan.newEvents });
+  };
+
+  for await (const { lineNumber, text } of options.lines()) {
+    if (text.trim() === '') continue;
+    const parsed = parseNdjsonLine(text);
+    const streamPlan = parsed.ok ? plan.streams.get(parsed.event.streamId) : undefined;
+    if (!parsed.ok || !streamPlan) {
+      throw new CorruptLogError('(import)', null, `line ${lineNumber} changed after it was validated`);
+    }
+    const { event, revision } = parsed;
+    if (revision < streamPlan.targetNext) continue;
+    if (run && (run.streamId !== event.streamId || run.events.length >= MAX_EVENTS_PER_APPEND)) await flush();
+    run ??= { streamId: event.streamId, first: revision, events: [], lines: [] };
+    run.events.push({
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: metadataWithoutHashes(event.metadata),
+    });
+    run.lines.push({ lineNumber, hash: event.metadata.hash });
+  }
+  await flush();
+  return { appended, streams: touched.size };
+}
