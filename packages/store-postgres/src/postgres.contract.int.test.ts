@@ -3,7 +3,7 @@ import { describePostgres, postgresFactories } from './__fixtures__/postgres-tes
 
 describePostgres('postgres', () => {
   const factories = postgresFactories('contract');
-  describeEventStoreContract('postgres', factories.eventStore, { densePositions: true, concurrentWriters: true, durable: true });
+  describeEventStoreContract('postgres', factories.eventStore);
   describeProjectionStoreContract('postgres', factories.projectionStore);
   describeProjectionLeasesContract('postgres', factories.leases);
 });

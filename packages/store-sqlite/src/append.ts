@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ConcurrencyError, type RecordedEvent, type SealedEvent } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
-import { sqliteErrorCode } from './sqlite-error-code';
+import { sqliteErrorCode } from './sqlite-errors';
 
 type TipRow = [revision: bigint, hash: string | null];
 type InsertParams = [string, bigint, string, string, number, string, string, string];

@@ -3,6 +3,7 @@ import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/d
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';
+import { guarded } from './sqlite-errors';
 import { announceAppend, AppendNotifier } from './subscribe';
 
 /** Options of {@link createSqliteEventStore}. */
@@ -52,29 +53,29 @@ class SqliteEventStoreDriver implements EventStoreDriver {
       // on this connection may already have seen, and their positions would then be reused by other events.
       throw new Error('SQLite event store: cannot append while the connection is inside a transaction its host opened');
     }
-    const recorded = this.appender.append(streamId, seal);
+    const recorded = guarded(this.connection.label, () => this.appender.append(streamId, seal));
     announceAppend(this.connection.db);
     return recorded;
   }
 
   async readStreamPage(streamId: string, options: Parameters<EventStoreDriver['readStreamPage']>[1]): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.reads.streamPage(streamId, options);
+    return guarded(this.connection.label, () => this.reads.streamPage(streamId, options));
   }
 
   async readAllPage(options: Parameters<EventStoreDriver['readAllPage']>[0]): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.reads.allPage(options);
+    return guarded(this.connection.label, () => this.reads.allPage(options));
   }
 
   async streamRevision(streamId: string): Promise<bigint | null> {
     this.assertOpen();
-    return this.reads.streamRevision(streamId);
+    return guarded(this.connection.label, () => this.reads.streamRevision(streamId));
   }
 
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
-    return this.reads.headPosition();
+    return guarded(this.connection.label, () => this.reads.headPosition());
   }
 
   onAppended(listener: () => void): () => void {

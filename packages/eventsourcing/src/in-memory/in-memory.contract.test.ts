@@ -1,9 +1,21 @@
-import { describeEventStoreContract, describeProjectionLeasesContract, describeProjectionStoreContract } from '../testing';
-import { createInMemoryEventStore, createInMemoryProjectionLeases, createInMemoryProjectionStore } from '.';
+import {
+  describeDurabilityContract,
+  describeEventStoreContract,
+  describeProjectionLeasesContract,
+  describeProjectionStoreContract,
+  describeReplicaContract,
+  storeTargetFactories,
+} from '../testing';
+import { storeTarget } from './__fixtures__/memory-target';
+import { createInMemoryProjectionLeases } from '.';
 
-describeEventStoreContract('memory', async (options) => createInMemoryEventStore(options), { densePositions: true, concurrentWriters: false, durable: false, keepsValidatedPayloads: true });
-describeProjectionStoreContract('memory', async () => createInMemoryProjectionStore());
+const factories = storeTargetFactories(storeTarget);
+describeEventStoreContract('memory', factories.eventStore);
+describeProjectionStoreContract('memory', factories.projectionStore);
 describeProjectionLeasesContract('memory', async () => {
+  // One lease map for every handle: in memory, "another process" is the same object.
   const leases = createInMemoryProjectionLeases();
   return { open: async () => leases, close: async () => undefined };
 });
+describeDurabilityContract('memory', storeTarget);
+describeReplicaContract('memory', storeTarget);
