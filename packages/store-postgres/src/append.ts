@@ -9,16 +9,6 @@ import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
 import { sqlTypes, statementName, type PostgresConnection } from './schema';
-import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
-
-/**
- * TEST ONLY. Server-side sleeps wrapped around one append: `beforeMs` after
- * `BEGIN` and before the append, `holdMs` after it and before `COMMIT`, so the
- * transaction holds its stream row and the log-order lock that long. Used to
- * prove gap-free order under contention and to kill a process mid-transaction.
- * Never set it in production: every other writer waits out `holdMs`.
- */
-export type TestOnlyAppendDelays = () => { beforeMs: number; holdMs: number };
 
 /** `[item, appended, actual_revision, actual_hash, first_position, recorded_at_ms]`, item counting from 1. */
 type AppendRow = [number, boolean, bigint | null, string | null, bigint | null, number | null];
@@ -75,7 +65,6 @@ export class EventAppender {
     private readonly connection: PostgresConnection,
     private readonly reader: EventReader,
     private readonly channel: string | null,
-    private readonly delays: TestOnlyAppendDelays | undefined,
   ) {
     this.appendSql = `SELECT item, appended, actual_revision, actual_hash, first_position, recorded_at_ms FROM ${connection.q}.append_events($1::jsonb, $2)`;
     this.appendName = statementName(connection.schema, 'append');
@@ -236,9 +225,7 @@ export class EventAppender {
       types: sqlTypes,
       rowMode: 'array',
     };
-    const result = this.delays
-      ? await this.writeStretched(query, this.delays())
-      : await this.connection.pool.query<AppendRow>(query);
+    const result = await this.connection.pool.query<AppendRow>(query);
     const outcomes: Outcome[] = new Array<Outcome>(batch.length);
     for (const row of result.rows as AppendRow[]) {
       const [item, appended, revision, hash, firstPosition, recordedAtMs] = row;
@@ -250,11 +237,6 @@ export class EventAppender {
       if (!outcomes[i]) throw new Error(`append_events gave no answer for ${batch[i]!.streamId}`);
     }
     return outcomes;
-  }
-
-  /** The test-only path: the same statement inside an explicit transaction stretched by sleeps. */
-  private writeStretched(query: QueryArrayConfig, delays: StretchDelays) {
-    return inStretchedTransaction(this.connection.pool, delays, (client) => client.query<AppendRow>(query));
   }
 
   /** Maps database errors to the kernel's typed errors where they have a meaning for the caller. */

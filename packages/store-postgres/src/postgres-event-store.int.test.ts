@@ -1,6 +1,6 @@
 import { verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
 import { Pool, types } from 'pg';
-import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresEventStore } from './postgres-event-store';
 
 async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {

@@ -8,7 +8,7 @@ import type {
   StoreCapabilities,
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
-import { EventAppender, type TestOnlyAppendDelays } from './append';
+import { EventAppender } from './append';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
 import { AppendNotifier } from './subscribe';
@@ -22,8 +22,6 @@ export interface PostgresEventStoreOptions extends PostgresConnectionOptions, Cr
    * connection for LISTEN.
    */
   notifications?: boolean;
-  /** TEST ONLY: see {@link TestOnlyAppendDelays}. Never set in production. */
-  testOnlyAppendDelays?: TestOnlyAppendDelays;
 }
 
 /**
@@ -51,7 +49,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
-    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays);
+    this.appender = new EventAppender(connection, this.reader, channel);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
     if (this.notifier) {
       const notifier = this.notifier;

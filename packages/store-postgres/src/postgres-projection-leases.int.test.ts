@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresProjectionLeases } from './postgres-projection-leases';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 import { ensureSchema } from './schema';

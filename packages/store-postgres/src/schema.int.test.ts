@@ -1,4 +1,4 @@
-import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresEventStore } from './postgres-event-store';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 import { ensureSchema, SCHEMA_VERSION } from './schema';
