@@ -136,10 +136,32 @@ export class EventAppender {
       // Refused: the answer carries the actual tip, read after the stream's row lock.
       tip = outcome.tip;
       guessed = false;
+      // A tip that is this very batch means an earlier write of it committed and its reply was lost (a
+      // coalesced write that failed as a whole after the server answered): sealing again would write it twice.
+      const already = await this.alreadyWritten(streamId, sealed, tip);
+      if (already) {
+        this.rememberTip(streamId, tip);
+        return already;
+      }
       if (tip.revision === null) this.tips.delete(streamId);
       else this.rememberTip(streamId, tip);
       if (race >= MAX_TIP_RACES) throw new ConcurrencyError(streamId, 'any', tip.revision);
     }
+  }
+
+  /**
+   * The recorded events of `sealed` when they are already the stream's last
+   * events, where it was sealed to go, with the same ids: the tip carries the
+   * batch's last hash (which covers every event and the chain before it),
+   * and the ids are read back to be sure. `null` otherwise.
+   */
+  private async alreadyWritten(streamId: string, sealed: readonly SealedEvent[], tip: StreamTip): Promise<RecordedEvent[] | null> {
+    const first = sealed[0];
+    const last = sealed[sealed.length - 1];
+    if (!first || !last || tip.revision !== last.revision || tip.hash !== last.metadata.hash) return null;
+    const stored = await this.reader.readStreamPage(streamId, { fromRevision: first.revision, maxCount: sealed.length, direction: 'forwards' });
+    const same = stored.length === sealed.length && stored.every((event, index) => event.id === sealed[index]!.id && event.revision === sealed[index]!.revision);
+    return same ? stored : null;
   }
 
   private submit(streamId: string, expected: bigint | null, sealed: readonly SealedEvent[]): Promise<Outcome> {

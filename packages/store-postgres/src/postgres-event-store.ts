@@ -9,6 +9,7 @@ import type {
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
+import { guarded } from './postgres-errors';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
 import { AppendNotifier } from './subscribe';
@@ -58,16 +59,20 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   }
 
   async append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): Promise<RecordedEvent[]> {
-    await this.open();
-    return this.appender.append(streamId, seal);
+    return this.guarded(async () => {
+      await this.open();
+      return this.appender.append(streamId, seal);
+    });
   }
 
   async readStreamPage(
     streamId: string,
     options: { fromRevision: bigint | undefined; maxCount: number; direction: Direction },
   ): Promise<RecordedEvent[]> {
-    await this.open();
-    const page = await this.reader.readStreamPage(streamId, options);
+    const page = await this.guarded(async () => {
+      await this.open();
+      return this.reader.readStreamPage(streamId, options);
+    });
     // A read that reached the stream's end has seen its tip: the next append can skip the tip read.
     const reachedEnd =
       options.direction === 'forwards' ? page.length < options.maxCount : options.fromRevision === undefined;
@@ -81,18 +86,24 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     maxCount: number;
     filter: ReadAllFilter | undefined;
   }): Promise<RecordedEvent[]> {
-    await this.open();
-    return this.reader.readAllPage(options);
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.readAllPage(options);
+    });
   }
 
   async streamRevision(streamId: string): Promise<bigint | null> {
-    await this.open();
-    return this.reader.streamRevision(streamId);
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.streamRevision(streamId);
+    });
   }
 
   async headPosition(): Promise<bigint | null> {
-    await this.open();
-    return this.reader.headPosition();
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.headPosition();
+    });
   }
 
   async close(): Promise<void> {
@@ -101,6 +112,11 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     await this.reader.close();
     await this.notifier?.close();
     if (this.connection.ownsPool) await this.connection.pool.end();
+  }
+
+  /** A server that cannot be reached, or went away, surfaces as the kernel's `store_unavailable`. */
+  private guarded<T>(call: () => Promise<T>): Promise<T> {
+    return guarded(this.connection.label, call);
   }
 
   private async open(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type ProjectionStore,
 } from '@thidua/eventsourcing';
 import type { QueryArrayConfig } from 'pg';
+import { guarded } from './postgres-errors';
 import { retryTransient } from './retry-transient';
 import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
 
@@ -62,9 +63,11 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
 
   const query = async <Row extends unknown[]>(config: QueryArrayConfig): Promise<Row[]> => {
     if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
-    await ready();
-    const result = await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' });
-    return result.rows;
+    return guarded(connection.label, async () => {
+      await ready();
+      const result = await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' });
+      return result.rows;
+    });
   };
 
   const commitQuery = (projection: string, batch: CommitBatch): QueryArrayConfig => {

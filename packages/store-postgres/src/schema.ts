@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '@thidua/eventsourcing';
 import { Pool, type CustomTypesConfig, type PoolClient } from 'pg';
+import { storeLabel } from './postgres-errors';
 
 /** Where the store lives: a connection (or a host's pool) and a schema name. */
 export interface PostgresConnectionOptions {
@@ -35,6 +36,8 @@ export interface PostgresConnection {
   readonly schema: string;
   /** The schema as a quoted SQL identifier, safe to splice into statements. */
   readonly q: string;
+  /** The store as errors name it: server (without password) and schema. */
+  readonly label: string;
 }
 
 const OID = { bool: 16, int2: 21, int4: 23, int8: 20, float4: 700, float8: 701, json: 114, jsonb: 3802 } as const;
@@ -82,7 +85,8 @@ export function openConnection(options: PostgresConnectionOptions): PostgresConn
     ]);
   }
   const q = quoteIdent(schema);
-  if (options.pool) return { pool: options.pool, ownsPool: false, schema, q };
+  const label = storeLabel(options.connectionString, schema);
+  if (options.pool) return { pool: options.pool, ownsPool: false, schema, q, label };
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
@@ -91,7 +95,7 @@ export function openConnection(options: PostgresConnectionOptions): PostgresConn
   // An idle client that loses its connection is dropped by the pool; without a
   // listener Node would turn that event into an uncaught exception.
   pool.on('error', () => undefined);
-  return { pool, ownsPool: true, schema, q };
+  return { pool, ownsPool: true, schema, q, label };
 }
 
 /** Double-quotes an identifier (already validated, so only the quoting is needed). */

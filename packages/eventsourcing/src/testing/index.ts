@@ -12,7 +12,7 @@ export { expectRejectedWithNothingAppended } from './expect-nothing-appended';
 export { foldProjection } from './fold-projection';
 // Waiting for a condition (never for a duration), and reading an iterable whole.
 export { waitUntil, type WaitUntilOptions } from './wait-until';
-export { collect } from './store-log-checks';
+export { collect, expectSoundLog } from './store-log-checks';
 
 // The conformance suites every store adapter runs, in process.
 export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
