@@ -1,5 +1,6 @@
 import {
   ConcurrencyError,
+  DuplicateEventIdError,
   ValidationError,
   isThiduaError,
   type RecordedEvent,
@@ -8,7 +9,7 @@ import {
 import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
-import { sqlTypes, statementName, type PostgresConnection } from './schema';
+import { EVENT_ID_INDEX, sqlTypes, statementName, type PostgresConnection } from './schema';
 
 /** `[item, appended, actual_revision, actual_hash, first_position, recorded_at_ms]`, item counting from 1. */
 type AppendRow = [number, boolean, bigint | null, string | null, bigint | null, number | null];
@@ -264,6 +265,10 @@ export class EventAppender {
   /** Maps database errors to the kernel's typed errors where they have a meaning for the caller. */
   private async translate(error: unknown, write: PendingWrite): Promise<unknown> {
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+    if (code === '23505' && constraint === EVENT_ID_INDEX) {
+      // An id of this append is already in the log (the whole write was refused): name the event holding it.
+      return this.duplicateIdError(write, error);
+    }
     if (code === '23505' && constraint === 'events_stream_revision_key') {
       // The last line of defence fired (the streams row disagreed with the events): report the real revision.
       this.tips.delete(write.streamId);
@@ -280,6 +285,19 @@ export class EventAppender {
       );
     }
     return error;
+  }
+
+  private async duplicateIdError(write: PendingWrite, error: unknown): Promise<DuplicateEventIdError> {
+    const ids = (JSON.parse(write.events) as { id: string }[]).map((event) => event.id);
+    const result = await this.connection.pool.query<[string, string, bigint]>({
+      text: `SELECT event_id, stream_id, revision FROM ${this.connection.q}.events WHERE event_id = ANY ($1::text[])`,
+      values: [ids],
+      types: sqlTypes,
+      rowMode: 'array',
+    });
+    const taken = new Map(result.rows.map(([id, streamId, revision]) => [id, { streamId, revision }]));
+    const id = ids.find((candidate) => taken.has(candidate)) ?? ids[0] ?? '?';
+    return new DuplicateEventIdError(id, write.streamId, taken.get(id) ?? null, { cause: error });
   }
 
   private async maxRevision(streamId: string): Promise<bigint | null> {
