@@ -81,6 +81,8 @@ export {
   type HashedFields,
   type SealedEvent,
 } from './hash-chain';
+// Text every store can hold: the check appends and imports run, for schemas too.
+export { isStorableText, unstorableTextIssue } from './text';
 // The NDJSON interchange format (export, import, audit).
 export {
   parseNdjsonLine,

@@ -18,7 +18,7 @@ import {
 import type { StreamTip } from '@thidua/eventsourcing/driver';
 import { streamNameOf, type DriverContext } from './driver-context';
 import { readStreamPage, readTip, SCHEMA_VERSION_KEY, streamRevision } from './read';
-import { isTransientFailure, retryDelay, sleep, toClientError } from './retry';
+import { toClientError, withRetry } from './retry';
 
 /** The kernel's expected-revision forms as the client spells them. */
 export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
@@ -111,32 +111,29 @@ export async function append(
     return found.length === sealed.length && found.every((event, i) => event.id === sealed[i]?.id) ? found : null;
   };
 
-  let uncertain = false;
-  for (let retry = 0; ; retry += 1) {
+  // The outcome of a transient failure is unknown (the reply was lost, the node went away, the leader
+  // changed). Trying again is safe: same event ids at the same explicit expected revision, so the server
+  // either writes them once or recognises them (and if it answers WrongExpectedVersion, we check by id).
+  const earlier = await withRetry(context, async (attempt): Promise<RecordedEvent[] | null> => {
     try {
       const result = await context.client.appendToStream(streamName, events, {
         expectedRevision: toClientExpectedRevision(expected),
       });
       // Only a client built with throwOnAppendFailure: false reports a conflict this way.
       if (!result.success) throw new ConcurrencyError(streamId, expected, await streamRevision(context, streamId));
-      break;
+      return null;
     } catch (thrown) {
       const error = toClientError(thrown);
       const conflict = error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, error) : error;
-      if (conflict instanceof ConcurrencyError) {
-        // An earlier try may have committed and the server not recognised the retry: check by id.
-        const ours = uncertain ? await writtenByUs() : null;
-        if (ours) return ours;
-        throw conflict;
-      }
-      // The outcome is unknown (the reply was lost, the node went away, the leader changed). Trying
-      // again is safe: same event ids at the same explicit expected revision, so the server either
-      // writes them once or recognises them (and if it answers WrongExpectedVersion, we check by id).
-      if (!isTransientFailure(error) || retry >= context.retry.maxRetries) throw error;
-      uncertain = true;
-      await sleep(retryDelay(context, retry));
+      if (!(conflict instanceof ConcurrencyError)) throw error;
+      // An earlier try (only transient failures are tried again) may have committed and the server not
+      // recognised the retry: check by id.
+      const ours = attempt > 1 ? await writtenByUs() : null;
+      if (ours) return ours;
+      throw conflict;
     }
-  }
+  });
+  if (earlier) return earlier;
 
   const recorded = await writtenByUs();
   if (recorded) return recorded;

@@ -28,8 +28,14 @@ export interface ResubscribeOptions {
 export interface RetryOptions {
   /** Tries after the first one. Default 3. */
   maxRetries?: number;
-  /** Delay before the first retry; doubled for each further one. Default 50 ms. */
+  /**
+   * Bound of the wait before the first retry; doubled for each further one,
+   * and each wait drawn at random below its bound (the kernel's retry
+   * policy, full jitter). Default 50 ms.
+   */
   initialDelayMs?: number;
+  /** Cap of the doubled bound. Default 2 000 ms. */
+  maxDelayMs?: number;
 }
 
 /** Everything the per-operation modules share: the client and the stream-name scope. */

@@ -56,7 +56,7 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  */
 const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
 
-const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50 };
+const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };
 const DEFAULT_RESUBSCRIBE = { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 class EventStoreDbDriver implements EventStoreDriver {
@@ -161,6 +161,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
 }
 

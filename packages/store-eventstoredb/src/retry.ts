@@ -6,6 +6,7 @@ import {
   UnavailableError,
   convertToCommandError,
 } from '@eventstore/db-client';
+import { withRetry as kernelWithRetry, type RetryPolicy } from '@thidua/eventsourcing';
 import type { DriverContext } from './driver-context';
 
 /**
@@ -33,27 +34,30 @@ export function isTransientFailure(error: unknown): boolean {
   );
 }
 
-/** Exponential backoff: the delay before retry number `retry` (0-based). */
-export function retryDelay(context: DriverContext, retry: number): number {
-  return context.retry.initialDelayMs * 2 ** retry;
+/** The kernel retry policy of this driver's `retry` option: `maxRetries` tries after the first one. */
+function policyOf(context: DriverContext): Partial<RetryPolicy> {
+  const { maxRetries, initialDelayMs, maxDelayMs } = context.retry;
+  return { maxAttempts: maxRetries + 1, initialDelayMs, maxDelayMs };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
- * Runs an idempotent operation (a read), trying again after transient
- * failures up to `retry.maxRetries` times. A failing call makes the client
- * drop its shared channel, which fails the other calls in flight on it; a
- * retry runs on the new channel.
+ * Runs an operation, trying again after transient failures up to
+ * `retry.maxRetries` times with the kernel's retry policy (capped, jittered
+ * waits, so clients that lost the same node do not come back in step); the
+ * client's typed error is what the caller sees. A failing call makes the
+ * client drop its shared channel, which fails the other calls in flight on
+ * it; a retry runs on the new channel. Reads are idempotent; for an append,
+ * see `append.ts` for why a retry is still safe. `attempt` counts from 1.
  */
-export async function withRetry<T>(context: DriverContext, operation: () => Promise<T>): Promise<T> {
-  for (let retry = 0; ; retry += 1) {
-    try {
-      return await operation();
-    } catch (thrown) {
-      const error = toClientError(thrown);
-      if (!isTransientFailure(error) || retry >= context.retry.maxRetries) throw error;
-      await sleep(retryDelay(context, retry));
-    }
-  }
+export function withRetry<T>(context: DriverContext, operation: (attempt: number) => Promise<T>): Promise<T> {
+  return kernelWithRetry(
+    async (attempt) => {
+      try {
+        return await operation(attempt);
+      } catch (thrown) {
+        throw toClientError(thrown);
+      }
+    },
+    { policy: policyOf(context), retryable: isTransientFailure },
+  );
 }

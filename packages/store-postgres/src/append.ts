@@ -4,11 +4,13 @@ import {
   ValidationError,
   isThiduaError,
   type RecordedEvent,
+  type RetryPolicy,
   type SealedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
+import { retryTransient } from './retry-transient';
 import { EVENT_ID_INDEX, sqlTypes, statementName, type PostgresConnection } from './schema';
 
 /** `[item, appended, actual_revision, actual_hash, first_position, recorded_at_ms]`, item counting from 1. */
@@ -31,10 +33,6 @@ interface PendingWrite {
 
 /** Streams whose tip this process remembers; a wrong guess only costs a retry. */
 const TIP_CACHE_SIZE = 10_000;
-/** Lost races tolerated in one call under `'any'`; each one means another writer made progress. */
-const MAX_TIP_RACES = 50;
-/** Writes retried after a serialization failure or deadlock before giving up. */
-const MAX_TRANSIENT_RETRIES = 20;
 /** Bounds of one coalesced write. */
 const MAX_APPENDS_PER_WRITE = 256;
 const MAX_CHARS_PER_WRITE = 4_000_000;
@@ -66,6 +64,7 @@ export class EventAppender {
     private readonly connection: PostgresConnection,
     private readonly reader: EventReader,
     private readonly channel: string | null,
+    private readonly retry: Partial<RetryPolicy> | undefined,
   ) {
     this.appendSql = `SELECT item, appended, actual_revision, actual_hash, first_position, recorded_at_ms FROM ${connection.q}.append_events($1::jsonb, $2)`;
     this.appendName = statementName(connection.schema, 'append');
@@ -137,32 +136,35 @@ export class EventAppender {
       // Refused: the answer carries the actual tip, read after the stream's row lock.
       tip = outcome.tip;
       guessed = false;
-      // A tip that is this very batch means an earlier write of it committed and its reply was lost (a
-      // coalesced write that failed as a whole after the server answered): sealing again would write it twice.
-      const already = await this.alreadyWritten(streamId, sealed, tip);
-      if (already) {
+      // A tip that is this very batch means it is already written: an earlier write of it committed and its
+      // reply was lost (a coalesced write that failed as a whole after the server answered), or another writer
+      // sent the same events. Sealing again would write it twice: its ids are taken, and the kernel answers
+      // the refusal with the events already in place (alreadyAppended).
+      if (await this.alreadyWritten(streamId, sealed, tip)) {
         this.rememberTip(streamId, tip);
-        return already;
+        const first = sealed[0]!;
+        throw new DuplicateEventIdError(first.id, streamId, { streamId, revision: first.revision });
       }
       if (tip.revision === null) this.tips.delete(streamId);
       else this.rememberTip(streamId, tip);
-      if (race >= MAX_TIP_RACES) throw new ConcurrencyError(streamId, 'any', tip.revision);
+      // One more try on the tip the server just gave; losing again means another writer keeps winning,
+      // and the kernel's retry policy spaces the next tries out (no tight loop of its own here).
+      if (race >= 1) throw new ConcurrencyError(streamId, 'any', tip.revision);
     }
   }
 
   /**
-   * The recorded events of `sealed` when they are already the stream's last
-   * events, where it was sealed to go, with the same ids: the tip carries the
-   * batch's last hash (which covers every event and the chain before it),
-   * and the ids are read back to be sure. `null` otherwise.
+   * Whether `sealed` is already the stream's last events, where it was sealed
+   * to go, with the same ids: the tip carries the batch's last hash (which
+   * covers every event and the chain before it), and the ids are read back
+   * to be sure.
    */
-  private async alreadyWritten(streamId: string, sealed: readonly SealedEvent[], tip: StreamTip): Promise<RecordedEvent[] | null> {
+  private async alreadyWritten(streamId: string, sealed: readonly SealedEvent[], tip: StreamTip): Promise<boolean> {
     const first = sealed[0];
     const last = sealed[sealed.length - 1];
-    if (!first || !last || tip.revision !== last.revision || tip.hash !== last.metadata.hash) return null;
+    if (!first || !last || tip.revision !== last.revision || tip.hash !== last.metadata.hash) return false;
     const stored = await this.reader.readStreamPage(streamId, { fromRevision: first.revision, maxCount: sealed.length, direction: 'forwards' });
-    const same = stored.length === sealed.length && stored.every((event, index) => event.id === sealed[index]!.id && event.revision === sealed[index]!.revision);
-    return same ? stored : null;
+    return stored.length === sealed.length && stored.every((event, index) => event.id === sealed[index]!.id && event.revision === sealed[index]!.revision);
   }
 
   private submit(streamId: string, expected: bigint | null, sealed: readonly SealedEvent[]): Promise<Outcome> {
@@ -222,18 +224,10 @@ export class EventAppender {
   /**
    * A failed write wrote nothing, so a serialization failure (a server or
    * pool whose default isolation is REPEATABLE READ or SERIALIZABLE) or a
-   * deadlock victim is simply written again.
+   * deadlock victim is simply written again, under the store's retry policy.
    */
-  private async writeRetryingTransient(batch: readonly PendingWrite[]): Promise<Outcome[]> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.write(batch);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if ((code !== '40001' && code !== '40P01') || attempt >= MAX_TRANSIENT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
-    }
+  private writeRetryingTransient(batch: readonly PendingWrite[]): Promise<Outcome[]> {
+    return retryTransient(() => this.write(batch), this.retry);
   }
 
   private async write(batch: readonly PendingWrite[]): Promise<Outcome[]> {

@@ -29,9 +29,10 @@ export interface PostgresEventStoreOptions extends PostgresConnectionOptions, Cr
  * Dense positions: the log-order counter rolls back with a failed append, so
  * no position is ever skipped. Concurrent writers: any number of processes
  * may append at once. Durable: committed means on disk (as the server's
- * `synchronous_commit` defines it).
+ * `synchronous_commit` defines it). Unique event ids: the events_event_id_key
+ * index (schema version 4).
  */
-const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true };
+const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true, uniqueEventIds: true };
 
 class PostgresEventStoreDriver implements EventStoreDriver {
   readonly name = 'postgres';
@@ -50,7 +51,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
-    this.appender = new EventAppender(connection, this.reader, channel);
+    this.appender = new EventAppender(connection, this.reader, channel, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
     if (this.notifier) {
       const notifier = this.notifier;
@@ -141,5 +142,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const storeOptions: CreateEventStoreOptions = {};
   if (options.registry) storeOptions.registry = options.registry;
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
+  if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
+  if (options.retry) storeOptions.retry = options.retry;
   return createEventStore(new PostgresEventStoreDriver(connection, options), storeOptions);
 }

@@ -179,6 +179,16 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
       if (!row?.[0]) throw new NotFoundError(`Nothing staged under ${staging}`, { projection: staging });
     },
 
+    async drop(projection) {
+      // One statement, so one transaction: documents and state go together.
+      await query({
+        name: name('drop_projection'),
+        text: `WITH documents AS (DELETE FROM ${q}.projection_documents WHERE projection = $1) DELETE FROM ${q}.projections WHERE name = $1`,
+        values: [projection],
+        rowMode: 'array',
+      });
+    },
+
     async close() {
       if (closed) return;
       closed = true;

@@ -39,8 +39,9 @@ class SqliteEventStoreDriver implements EventStoreDriver {
     clock: () => Date,
     changePollIntervalMs: number,
   ) {
-    // One writer at a time and positions from the rowid: dense, and committed in position order.
-    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable };
+    // One writer at a time (one write lock per file) and positions from the rowid: dense, committed in position
+    // order. Event ids are unique through the thidua_events_id index (schema version 2).
+    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable, uniqueEventIds: true };
     this.appender = new EventAppender(connection.db, clock);
     this.reads = new EventReads(connection.db);
     this.notifier = new AppendNotifier(connection.db, () => this.reads.headPosition(), changePollIntervalMs);

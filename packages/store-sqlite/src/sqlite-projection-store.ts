@@ -74,6 +74,11 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
     deleteState.run(staging);
   });
 
+  const dropProjection = db.transaction((projection: string) => {
+    deleteAll.run(projection);
+    deleteState.run(projection);
+  });
+
   // Every call of the store's own: a file that cannot serve (locked past the busy timeout, unreadable) becomes store_unavailable.
   const run = <T>(call: () => T): T => guarded(connection.label, call);
 
@@ -118,6 +123,10 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
     async reset(projection, version) {
       assertOpen();
       run(() => resetProjection.immediate(projection, version));
+    },
+    async drop(projection) {
+      assertOpen();
+      run(() => dropProjection.immediate(projection));
     },
     async promote(staging, target) {
       assertOpen();

@@ -1,7 +1,8 @@
-import { v4 as uuidv4 } from 'uuid';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
-import { ConcurrencyError, ValidationError } from '../errors/errors';
+import { ConcurrencyError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
+import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy';
+import { withRetry } from '../retry/with-retry';
 import type {
   AggregateStreamOptions,
   AggregateStreamResult,
@@ -16,20 +17,38 @@ import type {
 } from '../event-store/event-store';
 import { checkExpectedRevision, type ExpectedRevision } from '../event-store/expected-revision';
 import type { EventStoreDriver } from './event-store-driver';
+import { checkTailBeforeAppend, findIdenticalAppend } from './identical-append';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
+import { prepareEvents } from './prepare-events';
 
-const STREAM_ID = /^[^\s]{1,200}$/;
-/** Tries when the driver's optimistic tip read raced another writer under `'any'`/`'stream_exists'`. */
-const MAX_TIP_RACES = 10;
+/**
+ * How often a loose append (`'any'`, `'stream_exists'`) is sealed again after
+ * the driver's tip read was overtaken: more tries than other layers make,
+ * since each lost race means another writer made progress, and a loose
+ * append should not fail merely because its stream is busy.
+ */
+const TIP_RACE_POLICY: Readonly<RetryPolicy> = Object.freeze({ ...DEFAULT_RETRY_POLICY, maxAttempts: 50 });
 
 /**
  * Wraps a storage driver into the {@link EventStore} port. Everything that
- * must behave the same in every store lives here, once.
+ * must behave the same in every store lives here, once: the checks on what
+ * is appended, the expected-revision rule, the hash chain, registry
+ * validation and upcasting, idempotent re-appends, retries of a raced tip
+ * read, paging and the catch-up subscription. See {@link EventStoreDriver}
+ * for what the driver must do in return.
+ *
+ * @example
+ * export function createMyEventStore(options: MyStoreOptions): EventStore {
+ *   return createEventStore(new MyDriver(options), options);
+ * }
  */
-export function createEventStore(driver: EventStoreDriver, options: CreateEventStoreOptions = {}): EventStore {
+export function createEventStore(storeDriver: EventStoreDriver, options: CreateEventStoreOptions = {}): EventStore {
+  const driver = options.wrapDriver ? options.wrapDriver(storeDriver) : storeDriver;
   const registry = options.registry;
   const pageSize = options.pageSize ?? 1_000;
+  // Resolved here so a bad policy fails when the store is created, not at its first raced append.
+  const retryPolicy = resolveRetryPolicy(options.retry, TIP_RACE_POLICY);
 
   /*
    * A driver that keeps the payloads this wrapper validated, frozen (the
@@ -51,20 +70,16 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
     appendOptions: AppendOptions = {},
   ): Promise<AppendResult> {
     const expected: ExpectedRevision = appendOptions.expectedRevision ?? 'any';
-    if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) {
-      throw new ValidationError(`Invalid stream id ${JSON.stringify(streamId)}`, [
-        { path: 'streamId', message: 'must be 1–200 characters without whitespace' },
-      ]);
+    const prepared = prepareEvents(streamId, events, registry);
+    const loose = expected === 'any' || expected === 'stream_exists';
+    // A store that cannot refuse a duplicate id would write a re-sent batch twice under a loose
+    // expectation: look at the stream's tail first (for the others, the refusal says where to look).
+    // Only ids the caller chose can come back: ids the kernel drew at random are new.
+    if (loose && driver.capabilities.uniqueEventIds !== true && events.some((event) => event.id !== undefined)) {
+      const replay = await checkTailBeforeAppend(driver, streamId, prepared);
+      if (replay) return replay;
     }
-    if (events.length === 0) {
-      throw new ValidationError('Nothing to append', [{ path: 'events', message: 'must hold at least one event' }]);
-    }
-    const prepared = events.map((event, index) => prepare(event, index));
-    if (prepared.length > 1 && new Set(prepared.map((e) => e.id)).size !== prepared.length) {
-      throw new ValidationError('Duplicate event ids in one append', [{ path: 'events', message: 'event ids must be unique' }]);
-    }
-
-    for (let attempt = 1; ; attempt += 1) {
+    const appendOnce = async (): Promise<AppendResult> => {
       try {
         const recorded = await driver.append(streamId, (tip) => {
           checkExpectedRevision(streamId, expected, tip.revision);
@@ -74,45 +89,20 @@ export function createEventStore(driver: EventStoreDriver, options: CreateEventS
         if (!last) throw new Error(`Driver ${driver.name} recorded no events`);
         return { nextExpectedRevision: last.revision, position: last.position, events: recorded, alreadyAppended: false };
       } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        const replay = await findIdenticalAppend(streamId, expected, prepared.map((e) => e.id));
+        const replay = await findIdenticalAppend(driver, streamId, expected, prepared, error);
         if (replay) return replay;
-        // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced; retry.
-        const racedLoosely = expected === 'any' || (expected === 'stream_exists' && error.actual !== null);
-        if (!racedLoosely || attempt >= MAX_TIP_RACES) throw error;
+        throw error;
       }
-    }
-  }
-
-  function prepare(event: NewEvent, index: number) {
-    if (!event || typeof event.type !== 'string' || event.type.length === 0) {
-      throw new ValidationError(`Event #${index} has no type`, [{ path: `events.${index}.type`, message: 'required' }]);
-    }
-    const { schemaVersion, data } = registry
-      ? registry.prepareForAppend(event.type, event.schemaVersion, event.data)
-      : { schemaVersion: event.schemaVersion ?? 1, data: event.data };
-    if (data === undefined) {
-      throw new ValidationError(`Event ${event.type} has no data`, [{ path: `events.${index}.data`, message: 'required' }]);
-    }
-    return { id: event.id ?? uuidv4(), type: event.type, schemaVersion, data, metadata: event.metadata ?? {} };
-  }
-
-  /**
-   * Idempotent re-append: when the same ids already sit at the revisions this
-   * append asked for, the earlier write succeeded (a retry after a lost reply)
-   * and we return it instead of a conflict.
-   */
-  async function findIdenticalAppend(
-    streamId: string,
-    expected: ExpectedRevision,
-    ids: string[],
-  ): Promise<AppendResult | null> {
-    const from = expected === 'no_stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : null;
-    if (from === null) return null;
-    const existing = await driver.readStreamPage(streamId, { fromRevision: from, maxCount: ids.length, direction: 'forwards' });
-    if (existing.length !== ids.length || existing.some((e, i) => e.id !== ids[i] || e.revision !== from + BigInt(i))) return null;
-    const last = existing[existing.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position, events: existing, alreadyAppended: true };
+    };
+    // Under 'any'/'stream_exists' a conflict can only come from a driver whose tip read raced another writer.
+    const raced = (error: unknown) =>
+      error instanceof ConcurrencyError && (expected === 'any' || (expected === 'stream_exists' && error.actual !== null));
+    // The common case, one try, stays out of the retry loop (its promises cost more than the rest of a small
+    // in-memory append). After a lost race the next try goes at once, the ones after it spaced by the policy.
+    return appendOnce().catch((error: unknown) => {
+      if (!raced(error) || retryPolicy.maxAttempts <= 1) throw error;
+      return withRetry(appendOnce, { policy: { ...retryPolicy, maxAttempts: retryPolicy.maxAttempts - 1 }, retryable: raced });
+    });
   }
 
   /** The pages of a stream, as the driver returns them (raw), until `null`. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { EventMetadata, RecordedEvent } from '../envelope/envelope';
 import { canonicalJson, canonicalJsonWithoutHashes } from './canonical-json';
 
-/** The fields an event hash covers (DESIGN §5). Position, id and recordedAt are store-assigned and not covered. */
+/** The fields an event hash covers (see `docs/concepts.md`, "Hash chain"). Position, id and recordedAt are store-assigned and not covered. */
 export interface HashedFields {
   streamId: string;
   revision: bigint;

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { CreateEventStoreOptions, EventStore, StoreCapabilities } from '../event-store/event-store';
 import { matchesFilter } from '../event-store/filter';
+import { DuplicateEventIdError } from '../errors/integrity-errors';
 import { createEventStore } from '../driver/create-event-store';
 import type { EventStoreDriver } from '../driver/event-store-driver';
 
@@ -22,9 +23,12 @@ class InMemoryDriver implements EventStoreDriver {
     concurrentWriters: false,
     durable: false,
     keepsValidatedPayloads: true,
+    uniqueEventIds: true,
   };
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
+  /** Every event by id: ids are unique in the whole store, as the SQL stores' unique index makes them. */
+  private readonly byId = new Map<string, RecordedEvent>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
   /** The last clock reading and its ISO text (see recordedAtNow). */
@@ -39,6 +43,10 @@ class InMemoryDriver implements EventStoreDriver {
     const last = stream?.[stream.length - 1];
     // seal runs synchronously between the tip read and the push: JS gives us the atomicity.
     const sealed = seal({ revision: last?.revision ?? null, hash: last?.metadata.hash ?? null });
+    for (const event of sealed) {
+      const taken = this.byId.get(event.id);
+      if (taken) throw new DuplicateEventIdError(event.id, streamId, { streamId: taken.streamId, revision: taken.revision });
+    }
     const recordedAt = this.recordedAtNow();
     // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
     const recorded = sealed.map(
@@ -59,6 +67,7 @@ class InMemoryDriver implements EventStoreDriver {
     for (const event of recorded) {
       this.log.push(event);
       target.push(event);
+      this.byId.set(event.id, event);
     }
     if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
     return recorded;

@@ -66,6 +66,9 @@ export function createInMemoryProjectionStore(): ProjectionStore {
       slots.set(target, found);
       slots.delete(staging);
     },
+    async drop(projection) {
+      slots.delete(projection);
+    },
     async reset(projection, version) {
       slots.set(projection, { state: { version, checkpoint: null }, docs: new Map() });
     },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { RecordedEvent } from '../envelope/envelope';
 import { issuesFromZod } from '../errors/from-zod';
+import { unstorableTextIssue } from '../text/storable-text';
 
 /**
- * One event of the NDJSON interchange format (DESIGN §6), exactly these keys
+ * One event of the NDJSON interchange format (`docs/audit.md`), exactly these keys
  * in this order. `revision` is a decimal string because JSON has no 64-bit
  * integer; the global position is left out on purpose: it belongs to the
  * store that assigned it.
@@ -81,6 +82,11 @@ export function parseNdjsonLine(text: string): ParsedNdjsonLine {
   }
   // The value as written, not zod's output: zod may rebuild objects, and the hash covers what the file says.
   const event = value as NdjsonEvent;
+  // Refused here, before any append, as the kernel refuses it on append: a log must import into every store.
+  const unstorable = unstorableTextIssue(event, '');
+  if (unstorable) {
+    return { ok: false, reason: `text not every store can hold at ${unstorable.path}: ${unstorable.message}`, streamId: event.streamId };
+  }
   return { ok: true, event, revision: BigInt(event.revision) };
 }
 

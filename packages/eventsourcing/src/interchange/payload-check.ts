@@ -1,12 +1,16 @@
 import { canonicalJson } from '../hash-chain/canonical-json';
 import type { EventRegistry } from '../registry/event-registry';
+import { unstorableTextIssue } from '../text/storable-text';
 
 /**
- * Why the registry refuses an imported payload, or would store it differently
- * from the file (unknown or defaulted members, which would change its hash);
- * `null` when the payload can be appended exactly as written.
+ * Why an imported payload cannot be appended exactly as written: text not
+ * every store can hold (U+0000, a lone surrogate), a payload the registry
+ * refuses, or one it would store differently from the file (unknown or
+ * defaulted members, which would change its hash); `null` when it can.
  */
 export function payloadProblem(registry: EventRegistry, type: string, schemaVersion: number, data: unknown): string | null {
+  const text = unstorableTextIssue(data, 'data');
+  if (text) return `text not every store can hold at ${text.path}: ${text.message}`;
   let prepared: { data: unknown };
   try {
     prepared = registry.prepareForAppend(type, schemaVersion, data);

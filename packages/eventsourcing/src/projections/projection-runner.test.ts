@@ -5,6 +5,8 @@ import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection
 import type { Projection, ProjectionStore } from './projection';
 import { createProjectionRunner, waitForCheckpoint } from './projection-runner';
 import { readsBeforePromote } from '../testing/reads-before-promote';
+import type { EventStoreDriver } from '../driver/event-store-driver';
+import { StoreUnavailableError } from '../errors/store-unavailable';
 
 /** Counts every applied event per stream, and records positions so a double application shows. */
 const counting: Projection<{ positions: string[] }> = {
@@ -277,3 +279,146 @@ describe('projection runner across versions and failures', () => {
     );
   });
 });
+
+describe('projection runner through store outages', () => {
+  /** The next `failNext` page reads fail, alternately as a wrapped and as a raw dropped connection. */
+  const outage = () => {
+    const state = { failNext: 0, failed: 0 };
+    const wrapDriver = (driver: EventStoreDriver): EventStoreDriver => ({
+      name: driver.name,
+      capabilities: driver.capabilities,
+      append: (streamId, seal) => driver.append(streamId, seal),
+      readStreamPage: (streamId, options) => driver.readStreamPage(streamId, options),
+      readAllPage: async (options) => {
+        if (state.failNext > 0) {
+          state.failNext -= 1;
+          state.failed += 1;
+          throw state.failed % 2 === 1
+            ? new StoreUnavailableError('memory', { transient: true, message: 'connection dropped' })
+            : Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        }
+        return driver.readAllPage(options);
+      },
+      streamRevision: (streamId) => driver.streamRevision(streamId),
+      headPosition: () => driver.headPosition(),
+      onAppended: (listener) => driver.onAppended!(listener),
+      close: () => driver.close(),
+    });
+    return { state, events: createInMemoryEventStore({ wrapDriver }) };
+  };
+  const tick = (i: number) => [{ type: 'Tick', data: { i } }];
+  /** Every stream's positions, as the counting projection must hold them: each event once. */
+  const expectedDocuments = async (events: ReturnType<typeof createInMemoryEventStore>) => {
+    const all: RecordedEvent[] = [];
+    for await (const e of events.readAll()) all.push(e);
+    const byStream = new Map<string, string[]>();
+    for (const e of all) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.position.toString()]);
+    return [...byStream].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, positions]) => ({ key, doc: { positions } }));
+  };
+
+  it('keeps a runner without a lease going through dropped connections, and applies every event once', async () => {
+    const { state, events } = outage();
+    const documents = createInMemoryProjectionStore();
+    let commitFailures = 1;
+    const flakyDocuments: ProjectionStore = {
+      ...documents,
+      commit: async (name, batch) => {
+        if (commitFailures > 0) {
+          commitFailures -= 1;
+          throw new StoreUnavailableError('memory', { transient: true, message: 'commit lost its connection' });
+        }
+        return documents.commit(name, batch);
+      },
+    };
+    for (let i = 0; i < 4; i += 1) await events.appendToStream(`s-${i % 2}`, tick(i));
+    const errors: unknown[] = [];
+    const runner = createProjectionRunner({
+      eventStore: events,
+      projectionStore: flakyDocuments,
+      projection: counting,
+      batchSize: 2,
+      retry: { initialDelayMs: 0 },
+      onError: (error) => errors.push(error),
+    });
+    const { done } = runner.start();
+    await runner.waitForPosition(4n);
+    state.failNext = 3; // the live subscription's next reads fail, then the catch-up after each restart
+    for (let i = 4; i < 10; i += 1) await events.appendToStream(`s-${i % 2}`, tick(i));
+    await runner.waitForPosition(10n);
+    await runner.stop();
+    await expect(done).resolves.toBeUndefined();
+    expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['store_unavailable', 'store_unavailable', 'ECONNRESET', 'store_unavailable']);
+    expect(await documents.listDocuments('counting')).toEqual(await expectedDocuments(events));
+  });
+
+  it('retries transient failures in catchUp() and rebuild() up to the policy, then gives up with the store error', async () => {
+    const { state, events } = outage();
+    for (let i = 0; i < 5; i += 1) await events.appendToStream(`s-${i % 2}`, tick(i));
+    const documents = createInMemoryProjectionStore();
+    const runner = (maxAttempts: number) =>
+      createProjectionRunner({ eventStore: events, projectionStore: documents, projection: counting, batchSize: 2, retry: { maxAttempts, initialDelayMs: 0 } });
+    state.failNext = 2;
+    await expect(runner(3).catchUp()).resolves.toMatchObject({ checkpoint: 5n });
+    state.failNext = 2;
+    await expect(runner(3).rebuild()).resolves.toMatchObject({ checkpoint: 5n });
+    expect(await documents.listDocuments('counting')).toEqual(await expectedDocuments(events));
+    await events.appendToStream('s-0', tick(5));
+    state.failNext = 3;
+    await expect(runner(3).catchUp()).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(state.failed).toBe(7);
+    expect(await documents.getState('counting')).toEqual({ version: 1, checkpoint: 5n });
+  });
+
+  it('stops a runner without a lease on a failure that is no passing outage', async () => {
+    const events = createInMemoryEventStore();
+    await events.appendToStream('s-0', tick(0));
+    const documents = createInMemoryProjectionStore();
+    const bug = new TypeError('driver bug');
+    const broken: ProjectionStore = { ...documents, commit: async () => Promise.reject(bug) };
+    const errors: unknown[] = [];
+    const runner = createProjectionRunner({ eventStore: events, projectionStore: broken, projection: counting, onError: (e) => errors.push(e) });
+    await expect(runner.start().done).rejects.toBe(bug);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives a started runner up after maxAttempts transient failures in a row when a policy bounds them', async () => {
+    const { state, events } = outage();
+    await events.appendToStream('s-0', tick(0));
+    state.failNext = 100;
+    const errors: unknown[] = [];
+    const runner = createProjectionRunner({
+      eventStore: events,
+      projectionStore: createInMemoryProjectionStore(),
+      projection: counting,
+      retry: { maxAttempts: 4, initialDelayMs: 0 },
+      onError: (e) => errors.push(e),
+    });
+    await expect(runner.start().done).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(state.failed).toBe(4);
+    expect(errors).toHaveLength(3);
+  });
+
+  it('keeps a leased runner going through dropped connections with the same backoff', async () => {
+    const { state, events } = outage();
+    for (let i = 0; i < 3; i += 1) await events.appendToStream(`s-${i % 2}`, tick(i));
+    const documents = createInMemoryProjectionStore();
+    state.failNext = 3;
+    const errors: unknown[] = [];
+    const runner = createProjectionRunner({
+      eventStore: events,
+      projectionStore: documents,
+      projection: counting,
+      lease: { leases: createInMemoryProjectionLeases(), owner: 'a', ttlMs: 60_000, retryMs: 60_000 },
+      retry: { initialDelayMs: 0 },
+      onError: (error) => errors.push(error),
+    });
+    const { done } = runner.start();
+    // retryMs is a minute: reaching the checkpoint shows the outage was waited out by the backoff, not by standing by.
+    await runner.waitForPosition(3n, { timeoutMs: 20_000 });
+    await runner.stop();
+    await expect(done).resolves.toBeUndefined();
+    expect(errors).toHaveLength(3);
+    expect(await documents.listDocuments('counting')).toEqual(await expectedDocuments(events));
+  });
+});
+

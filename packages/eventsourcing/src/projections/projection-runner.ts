@@ -1,12 +1,12 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore, Subscription } from '../event-store/event-store';
 import { ConcurrencyError, ProjectionFailedError, ProjectionOutdatedError, TimeoutError } from '../errors/errors';
+import { isTransientStoreError } from '../errors/store-unavailable';
+import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryDelay, type RetryPolicy } from '../retry/retry-policy';
+import { withRetry } from '../retry/with-retry';
 import { BatchApplier } from './batch-applier';
 import type { Projection, ProjectionStore } from './projection';
 import type { ProjectionLeases } from './projection-leases';
-
-/** Times `catchUp()` starts again when another process moved the checkpoint under it. */
-const MAX_CATCH_UP_RACES = 5;
 
 export interface ProjectionProgress {
   projection: string;
@@ -49,11 +49,24 @@ export interface ProjectionRunnerOptions {
   /** Called when a leased runner loses its lease (or another runner moved the checkpoint) and stands by. */
   onLeaseLost?(): void;
   /**
-   * Called when a leased runner meets an error it outlives (the lease or
-   * projection store unreachable, or documents of a newer projection version)
-   * and stands by to try again. Without a lease such errors end `start()`.
+   * Called for each error the runner outlives before it tries again: a
+   * transient store failure (`isTransientStoreError`: a dropped connection,
+   * a database restarting), in every runner; and, for a leased runner, any
+   * failure but a projection bug (the lease store unreachable, documents of
+   * a newer projection version during a rolling deploy). Other errors end
+   * `start()` (`done` rejects).
    */
   onError?(error: unknown): void;
+  /**
+   * How transient store failures are tried again: a capped, jittered,
+   * growing wait between tries (see `RetryPolicy`). `catchUp()` and
+   * `rebuild()` give up with the last error after `maxAttempts` (default
+   * 10); a started runner keeps trying for as long as it runs, unless
+   * `maxAttempts` is set, and starts counting again once it has caught up.
+   * `catchUp()` also starts again this way when another process moved the
+   * checkpoint under it.
+   */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface ProjectionRunner {
@@ -85,6 +98,27 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let subscription: Subscription | null = null;
   let running: Promise<void> | null = null;
   let stopRequested = false;
+  const retryPolicy = resolveRetryPolicy(options.retry);
+  const livePolicy = resolveRetryPolicy(options.retry, { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.POSITIVE_INFINITY });
+  /** Transient failures of the live loop in a row; back to 0 once it has caught up again. */
+  let failures = 0;
+  const staging = `${projection.name}~rebuild`;
+  let stagingCleared: Promise<void> | null = null;
+
+  /**
+   * A rebuild killed halfway leaves its staging documents behind, which no
+   * one would promote. The first time this runner touches the projection it
+   * drops them, once: a rebuild of its own starts after that (it waits for
+   * this too), and a leased runner does it while holding the lease, so it
+   * never drops the staging of a rebuild running in another process.
+   */
+  function clearStaleStaging(): Promise<void> {
+    stagingCleared ??= projectionStore.drop(staging).catch((error: unknown) => {
+      stagingCleared = null; // try again next time
+      throw error;
+    });
+    return stagingCleared;
+  }
 
   /**
    * The checkpoint to resume from. A projection seen for the first time
@@ -94,6 +128,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
    * rolling deploy never overwrites what a newer one built.
    */
   async function prepare(): Promise<bigint | null> {
+    await clearStaleStaging();
     const state = await projectionStore.getState(projection.name);
     if (state && state.version === projection.version) return state.checkpoint;
     if (!state) {
@@ -107,7 +142,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   /** Replays the whole log into `<name>~rebuild` and swaps it in atomically. */
   async function buildAndPromote(): Promise<ProjectionProgress> {
-    const staging = `${projection.name}~rebuild`;
+    await clearStaleStaging();
     await projectionStore.reset(staging, projection.version);
     const progress = await catchUpFrom(null, staging);
     await projectionStore.promote(staging, projection.name);
@@ -204,11 +239,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
           outcome = await followLive();
         } catch (error) {
           // A projection bug stops the runner: retrying would fail on the same event forever.
-          if (!lease || error instanceof ProjectionFailedError) throw error;
-          // Leased replicas outlive outages and rolling deploys: give the lease up, stand by, try again.
+          if (error instanceof ProjectionFailedError) throw error;
+          // A dropped connection or a restarting database passes: every runner waits and tries again.
+          // Leased replicas also outlive other failures (rolling deploys), standing by as usual.
+          const transient = isTransientStoreError(error);
+          if (!transient && !lease) throw error;
+          if (transient && (failures += 1) >= livePolicy.maxAttempts) throw error;
           options.onError?.(error);
-          await lease.leases.release(projection.name, lease.owner).catch(() => undefined);
-          await standBy();
+          if (lease) await lease.leases.release(projection.name, lease.owner).catch(() => undefined);
+          await (transient ? pause(retryDelay(livePolicy, failures)) : standBy());
           continue;
         }
         if (outcome === 'stopped') return;
@@ -240,6 +279,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         }, lease.renewEveryMs ?? ttlMs / 3);
       }
       const caught = await catchUpFrom(await prepare());
+      failures = 0;
       let checkpoint = caught.checkpoint;
       const applier = new BatchApplier(projection, projectionStore);
       const flush = async () => {
@@ -273,22 +313,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   return {
     projection,
-    catchUp: async () => {
+    catchUp: () =>
       // Another process may move the checkpoint under us (a leased runner beside the CLI): start again from
-      // its checkpoint; the commit guard already kept us from applying anything twice.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await catchUpFrom(await prepare());
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError) || attempt >= MAX_CATCH_UP_RACES) throw error;
-        }
-      }
-    },
+      // its checkpoint; the commit guard already kept us from applying anything twice. A transient store
+      // failure discards the batch in hand, so starting again from the stored checkpoint is all it takes.
+      withRetry(async () => catchUpFrom(await prepare()), {
+        policy: retryPolicy,
+        retryable: (error) => error instanceof ConcurrencyError || isTransientStoreError(error),
+        ...(options.onError ? { onRetry: (error: unknown) => options.onError?.(error) } : {}),
+      }),
     rebuild: async () => {
       // Blue/green: build beside the live documents, then swap in one step.
       const release = lease ? await holdLease() : null;
       try {
-        const progress = await buildAndPromote();
+        // A transient failure mid-rebuild starts the staging over; the live documents are untouched until the swap.
+        const progress = await withRetry(buildAndPromote, {
+          policy: retryPolicy,
+          retryable: isTransientStoreError,
+          ...(options.onError ? { onRetry: (error: unknown) => options.onError?.(error) } : {}),
+        });
         // The swap moved the checkpoint under this runner's own live loop, if it runs (backwards, when the
         // loop applied events appended after the rebuild's last page): start it again from the promoted
         // state now, rather than leave those events unapplied until the next append trips the guard.

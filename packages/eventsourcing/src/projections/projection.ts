@@ -75,5 +75,12 @@ export interface ProjectionStore {
    * old documents or the new ones, never a half-rebuilt mix.
    */
   promote(staging: string, target: string): Promise<void>;
+  /**
+   * Removes a projection's documents and state altogether, atomically, as
+   * if it had never run; nothing happens when there are none. The runner
+   * calls it on start for the staging documents a killed blue/green rebuild
+   * left behind.
+   */
+  drop(projection: string): Promise<void>;
   close(): Promise<void>;
 }

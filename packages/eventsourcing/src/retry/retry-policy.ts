@@ -45,12 +45,13 @@ export function resolveRetryPolicy(
   if (!(maxAttempts >= 1) || (Number.isFinite(maxAttempts) && !Number.isInteger(maxAttempts))) {
     throw new TypeError(`Retry policy: maxAttempts must be a whole number ≥ 1 or Infinity, got ${String(maxAttempts)}`);
   }
-  for (const [key, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
-    if (!(value >= 0) || !Number.isFinite(value)) {
-      throw new TypeError(`Retry policy: ${key} must be a finite number ≥ 0, got ${String(value)}`);
-    }
-  }
+  checkDelay('initialDelayMs', initialDelayMs);
+  checkDelay('maxDelayMs', maxDelayMs);
   return policy;
+}
+
+function checkDelay(key: string, value: number): void {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new TypeError(`Retry policy: ${key} must be a finite number ≥ 0, got ${String(value)}`);
 }
 
 /**

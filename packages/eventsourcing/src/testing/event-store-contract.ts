@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore, StoreCapabilities } from '../event-store/event-store';
+import type { EventStoreDriver } from '../driver/event-store-driver';
 import { verifyChains } from '../hash-chain/hash-chain';
 import { createEventRegistry, defineEvent, type EventRegistry } from '../registry/event-registry';
+import { describeIntegrityContract } from './integrity-contract';
 import { waitUntil } from './wait-until';
 
-/** Builds a fresh, empty store; the suite closes it after each test. */
-export type EventStoreFactory = (options: { registry?: EventRegistry }) => Promise<EventStore>;
+/**
+ * Builds a fresh, empty store; the suite closes it after each test. Pass
+ * `options` on to the store (its `registry`, and its `wrapDriver`, through
+ * which the suite injects faults such as a lost reply).
+ */
+export type EventStoreFactory = (options: {
+  registry?: EventRegistry;
+  wrapDriver?: (driver: EventStoreDriver) => EventStoreDriver;
+}) => Promise<EventStore>;
 
 let counter = 0;
 /** Stream ids unique per test, so suites may share one backing database. */
@@ -517,4 +526,5 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
       });
     });
   });
+  describeIntegrityContract(name, factory);
 }

@@ -16,6 +16,7 @@ export { collect, expectSoundLog } from './store-log-checks';
 
 // The conformance suites every store adapter runs, in process.
 export { describeEventStoreContract, type EventStoreFactory } from './event-store-contract';
+export { lostReplies, type LostReplies } from './lost-reply-driver';
 export { describeProjectionStoreContract, type ProjectionStoreFactory } from './projection-store-contract';
 export {
   describeProjectionLeasesContract,

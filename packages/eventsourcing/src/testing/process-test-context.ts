@@ -12,6 +12,8 @@ export interface ProcessTestContext {
   readonly children: StoreChildren;
   /** Opens handles on the test's store in this process; closed after the test. */
   open(options?: OpenStoreOptions): StoreHandles;
+  /** Runs `stop` after the test, before the handles close, even when it failed (a runner this process started). */
+  defer(stop: () => Promise<void>): void;
 }
 
 /**
@@ -43,6 +45,7 @@ export function processTestContext(target: StoreTarget): () => ProcessTestContex
     const location = target.create();
     const children = storeChildren(target, location);
     const opened: StoreHandles[] = [];
+    const deferred: (() => Promise<void>)[] = [];
     context = {
       location,
       children,
@@ -51,9 +54,14 @@ export function processTestContext(target: StoreTarget): () => ProcessTestContex
         opened.push(handles);
         return handles;
       },
+      defer(stop) {
+        deferred.push(stop);
+      },
       async dispose() {
         await killChildProcesses();
         try {
+          // A runner that fails to stop must not keep the handles open: the test itself reports what went wrong.
+          for (const stop of deferred.splice(0).reverse()) await stop().catch(() => undefined);
           await Promise.all(opened.map((handles) => handles.close()));
         } finally {
           children.dispose();

@@ -157,6 +157,22 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
       expect(await store.listDocuments(staging)).toEqual([]);
     });
 
+    it('drops a projection whole (documents and state), leaving the others, and drops nothing quietly', async () => {
+      const [p, kept] = [uniqueName('dropped'), uniqueName('kept')];
+      await store.commit(p, { version: 1, expectedCheckpoint: null, checkpoint: 3n, changes: new Map([['a', { n: 1 }], ['b', { n: 2 }]]) });
+      await store.commit(kept, { version: 1, expectedCheckpoint: null, checkpoint: 4n, changes: new Map([['a', { n: 9 }]]) });
+      await store.drop(p);
+      expect(await store.getState(p)).toBeNull();
+      expect(await store.listDocuments(p)).toEqual([]);
+      expect(await store.getDocument(p, 'a')).toBeUndefined();
+      expect(await store.getState(kept)).toEqual({ version: 1, checkpoint: 4n });
+      expect(await store.getDocument(kept, 'a')).toEqual({ n: 9 });
+      await store.drop(uniqueName('never-there'));
+      // Dropped means gone: it starts again from nothing, as a new projection does.
+      await store.commit(p, { version: 2, expectedCheckpoint: null, checkpoint: 1n, changes: new Map() });
+      expect(await store.getState(p)).toEqual({ version: 2, checkpoint: 1n });
+    });
+
     it('hands out copies: mutating a document read does not change the stored one', async () => {
       const p = uniqueName('copy');
       await store.commit(p, { version: 1, expectedCheckpoint: null, checkpoint: 1n, changes: new Map([['k', { list: [1] }]]) });
@@ -212,6 +228,21 @@ export function describeProjectionStoreContract(name: string, factory: Projectio
         for (const docs of await Promise.all(seen)) expect(docs).toEqual(before);
         expect(await store.getDocument<Tally>(name, 'unit:b')).toEqual({ unit: 'b', points: 14, events: 2 });
         expect(await store.getState(`${name}~rebuild`)).toBeNull();
+      });
+
+      it('clears the staging a killed rebuild left behind when a runner starts', async () => {
+        const events = await seed();
+        const name = uniqueName('killed');
+        const staging = `${name}~rebuild`;
+        await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection(name) }).catchUp();
+        // What a rebuild killed halfway leaves: staging state and documents nobody will promote.
+        await store.reset(staging, 1);
+        await store.commit(staging, { version: 1, expectedCheckpoint: null, checkpoint: 2n, changes: new Map([['unit:a', { stale: true }]]) });
+        const before = await store.listDocuments(name);
+        await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection(name) }).catchUp();
+        expect(await store.getState(staging)).toBeNull();
+        expect(await store.listDocuments(staging)).toEqual([]);
+        expect(await store.listDocuments(name)).toEqual(before);
       });
 
       it('rebuilds when the projection version changes', async () => {

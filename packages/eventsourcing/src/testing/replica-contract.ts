@@ -55,7 +55,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
     it(
       'runs a leased projection in one process at a time, hands it over only after a killed holder’s lease ran out, and applies every event once',
       async () => {
-        const ttlMs = 1_500;
+        const ttlMs = 1_000;
         const { children, open } = current();
         const { eventStore, projectionStore, leases } = open();
         // While a holder is frozen inside a commit, appends go through a handle that gives up on a store-wide lock at once.
@@ -69,7 +69,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
 
         const replicas = new Map<string, ChildProcessHandle>();
         for (const replica of ['r0', 'r1', 'r2']) {
-          replicas.set(replica, children.start('replica', replica, { ttlMs, renewMs: 300, retryMs: 200, batch: 20 }));
+          replicas.set(replica, children.start('replica', replica, { ttlMs, renewMs: 250, retryMs: 100, batch: 20 }));
         }
         await Promise.all([...replicas.values()].map((replica) => replica.waitForLine((line) => line === 'ready')));
 
@@ -174,6 +174,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
           lease: { leases, owner: 'parent', ttlMs: 60_000 },
         });
         const running = live.start();
+        current().defer(() => live.stop());
 
         const commanders = Array.from({ length: replicas }, (_, index) => children.start('commander', `commander-${index}`, { index, replicas, commands }));
         await Promise.all(commanders.map((commander) => commander.waitForLine((line) => line === 'ready')));
@@ -275,7 +276,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
         const head = log[log.length - 1]!.position;
         const wanted = expectedTally(log);
 
-        const replicas = ['a', 'b'].map((replica) => children.start('replica', `rebuild-${replica}`, { batch: 4, acquireTimeoutMs: 1_500 }));
+        const replicas = ['a', 'b'].map((replica) => children.start('replica', `rebuild-${replica}`, { batch: 4, acquireTimeoutMs: 200 }));
         await Promise.all(replicas.map((replica) => replica.waitForLine((line) => line === 'ready')));
         await waitForCheckpoint(projectionStore, TALLY_PROJECTION, head, { timeoutMs: 60_000 });
         const owner = (await leases.holder(TALLY_PROJECTION))!.owner;

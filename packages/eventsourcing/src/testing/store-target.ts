@@ -1,3 +1,4 @@
+import type { EventStoreDriver } from '../driver/event-store-driver';
 import type { EventStore } from '../event-store/event-store';
 import type { ProjectionStore } from '../projections/projection';
 import type { ProjectionLeases } from '../projections/projection-leases';
@@ -37,6 +38,8 @@ export interface FreezeOptions {
 /** Options of {@link StoreTarget.open}. */
 export interface OpenStoreOptions {
   registry?: EventRegistry;
+  /** Passed on to the event store (`CreateEventStoreOptions.wrapDriver`): how the suites inject faults such as a lost reply. */
+  wrapDriver?: (driver: EventStoreDriver) => EventStoreDriver;
   /** A label for these handles, shown by the database where it can (PostgreSQL's `application_name`). */
   name?: string;
   freeze?: FreezeOptions;
@@ -137,7 +140,11 @@ export function storeTargetFactories(target: StoreTarget): {
   }
 
   return {
-    eventStore: (options) => fresh((handles) => handles.eventStore, options.registry ? { registry: options.registry } : {}),
+    eventStore: (options) =>
+      fresh((handles) => handles.eventStore, {
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.wrapDriver ? { wrapDriver: options.wrapDriver } : {}),
+      }),
     projectionStore: () => fresh((handles) => handles.projectionStore),
     async leases() {
       const location = target.create();

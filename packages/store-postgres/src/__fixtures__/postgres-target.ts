@@ -57,7 +57,12 @@ export const storeTarget: StoreTarget = {
     if (options.name) url.searchParams.set('application_name', options.name);
     const pool = createFaultyPool({ connectionString: url.toString(), max: 4 }, options.freeze ? freezePlan(options.freeze) : () => undefined);
     const schema = location['schema']!;
-    const eventStore = createPostgresEventStore({ pool, schema, ...(options.registry ? { registry: options.registry } : {}) });
+    const eventStore = createPostgresEventStore({
+      pool,
+      schema,
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(options.wrapDriver ? { wrapDriver: options.wrapDriver } : {}),
+    });
     const projectionStore = createPostgresProjectionStore({ pool, schema });
     const leases = createPostgresProjectionLeases({ pool, schema });
     return {

@@ -29,7 +29,8 @@ export const storeTarget: StoreTarget = {
   open(location, options = {}) {
     const path = location['path']!;
     const busyTimeoutMs = options.lockWaitMs ?? PATIENT_MS;
-    const registry = options.registry ? { registry: options.registry } : {};
+    // Event store options as given: the registry, and the driver wrapper that injects the suites' faults.
+    const registry = { ...(options.registry ? { registry: options.registry } : {}), ...(options.wrapDriver ? { wrapDriver: options.wrapDriver } : {}) };
     if (!options.freeze) {
       const eventStore = createSqliteEventStore({ database: path, busyTimeoutMs, ...registry });
       const projectionStore = createSqliteProjectionStore({ database: path, busyTimeoutMs });

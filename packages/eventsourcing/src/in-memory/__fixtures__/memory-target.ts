@@ -10,7 +10,10 @@ export const storeTarget: StoreTarget = {
   module: __filename,
   create: () => ({}),
   open(_location, options = {}) {
-    const eventStore = createInMemoryEventStore(options.registry ? { registry: options.registry } : {});
+    const eventStore = createInMemoryEventStore({
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(options.wrapDriver ? { wrapDriver: options.wrapDriver } : {}),
+    });
     const projectionStore = createInMemoryProjectionStore();
     return {
       eventStore,
