@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import { isTransientStoreError } from '../errors/store-unavailable';
 import { createProjectionRunner } from '../projections/projection-runner';
-import { itForgetsWhenReopened, probeCapabilities, processTestContext, PROCESS_TEST_TIMEOUT_MS } from './process-test-context';
+import { describeProcessSuite, PROCESS_TEST_TIMEOUT_MS } from './process-test-context';
 import { collect, expectSoundLog, wholeBatches } from './store-log-checks';
 import type { StoreTarget } from './store-target';
 import { expectedTally, TALLY_PROJECTION, tallyProjection, withoutAppliers, type TallyDoc } from './tally-projection';
@@ -31,13 +31,8 @@ const printed = (lines: readonly string[], prefix: string) => lines.filter((l) =
  * describeDurabilityContract('sqlite', storeTarget);
  */
 export function describeDurabilityContract(name: string, target: StoreTarget): void {
-  describe(`Durability contract: ${name}`, () => {
-    const capabilities = probeCapabilities(target);
-    if (!capabilities.durable) {
-      itForgetsWhenReopened(target, 'declares itself not durable, and indeed keeps nothing once closed and reopened');
-      return;
-    }
-    const current = processTestContext(target);
+  const notDurable = 'declares itself not durable, and indeed keeps nothing once closed and reopened';
+  describeProcessSuite(`Durability contract: ${name}`, target, notDurable, (current, capabilities) => {
     const { densePositions, concurrentWriters } = capabilities;
 
     it(

@@ -38,8 +38,10 @@ export {
   type CounterState,
 } from './counter-decider';
 // How a store describes itself to all of the suites above, once (one module per store).
+export { describeStoreContracts } from './store-contracts';
 export {
   loadStoreTarget,
+  storeHandles,
   storeTargetFactories,
   type FreezableWrite,
   type FreezeOptions,

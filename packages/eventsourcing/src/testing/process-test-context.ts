@@ -81,6 +81,24 @@ export function processTestContext(target: StoreTarget): () => ProcessTestContex
 }
 
 /**
+ * A suite of process tests on `target`: `body` declares its tests when the
+ * store is durable (read from the store itself); a store that is not gets
+ * one test instead, `notDurable`, that it indeed keeps nothing.
+ */
+export function describeProcessSuite(
+  title: string,
+  target: StoreTarget,
+  notDurable: string,
+  body: (current: () => ProcessTestContext, capabilities: StoreCapabilities) => void,
+): void {
+  describe(title, () => {
+    const capabilities = probeCapabilities(target);
+    if (capabilities.durable) body(processTestContext(target), capabilities);
+    else itForgetsWhenReopened(target, notDurable);
+  });
+}
+
+/**
  * What a store that declares itself not durable must show: what one handle
  * appended is gone once every handle is closed and the store is opened again.
  */

@@ -6,7 +6,7 @@ import { createProjectionRunner, waitForCheckpoint } from '../projections/projec
 import type { ChildProcessHandle } from './child-process';
 import { counterRegistry, counterStream, createCounterHandler } from './counter-decider';
 import { addTo, CLOSED_COUNTER, counterWorkload, openCounters } from './counter-workload';
-import { itForgetsWhenReopened, probeCapabilities, processTestContext, PROCESS_TEST_TIMEOUT_MS } from './process-test-context';
+import { describeProcessSuite, PROCESS_TEST_TIMEOUT_MS } from './process-test-context';
 import { releaseFlag } from './store-children';
 import { collect, expectSoundLog } from './store-log-checks';
 import type { StoreTarget } from './store-target';
@@ -44,13 +44,16 @@ async function appendCounted(store: EventStore, count: number, from = 0): Promis
  * describeReplicaContract('postgres', storeTarget);
  */
 export function describeReplicaContract(name: string, target: StoreTarget): void {
-  describe(`Replica contract: ${name}`, () => {
-    const capabilities = probeCapabilities(target);
-    if (!capabilities.durable) {
-      itForgetsWhenReopened(target, 'is not shared by processes (it is not durable): a second opening sees nothing of the first');
-      return;
-    }
-    const current = processTestContext(target);
+  const notDurable = 'is not shared by processes (it is not durable): a second opening sees nothing of the first';
+  describeProcessSuite(`Replica contract: ${name}`, target, notDurable, (current) => {
+    /** The test's store, opened here, with `count` appends of Counted events in it. */
+    const seeded = async (count: number) => {
+      const { children, open } = current();
+      const handles = open();
+      await appendCounted(handles.eventStore, count);
+      const log = await collect(handles.eventStore.readAll());
+      return { ...handles, children, log, head: log[log.length - 1]!.position };
+    };
 
     it(
       'runs a leased projection in one process at a time, hands it over only after a killed holder’s lease ran out, and applies every event once',
@@ -269,11 +272,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
     it(
       'rebuilds in the process holding the lease while readers elsewhere see whole documents, and refuses the rebuild elsewhere',
       async () => {
-        const { children, open } = current();
-        const { eventStore, projectionStore, leases } = open();
-        await appendCounted(eventStore, 40);
-        const log = await collect(eventStore.readAll());
-        const head = log[log.length - 1]!.position;
+        const { children, eventStore, projectionStore, leases, log, head } = await seeded(40);
         const wanted = expectedTally(log);
 
         const replicas = ['a', 'b'].map((replica) => children.start('replica', `rebuild-${replica}`, { batch: 4, acquireTimeoutMs: 200 }));
@@ -318,11 +317,7 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
     it(
       'swaps a rebuilt version in at once: a reader elsewhere sees the whole old version, then the whole new one, nothing between',
       async () => {
-        const { children, open } = current();
-        const { eventStore, projectionStore, leases } = open();
-        await appendCounted(eventStore, 60);
-        const log = await collect(eventStore.readAll());
-        const head = log[log.length - 1]!.position;
+        const { children, eventStore, projectionStore, leases, log, head } = await seeded(60);
         await createProjectionRunner({ eventStore, projectionStore, projection: tallyProjection({ version: 1, applier: 'parent' }) }).catchUp();
         const oldDocs = expectedTally(log, 1);
         const newDocs = expectedTally(log, 2);

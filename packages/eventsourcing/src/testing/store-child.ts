@@ -39,7 +39,7 @@ import { ConcurrencyError, RuleViolationError } from '../errors/errors';
 import { isThiduaError } from '../errors/thidua-error';
 import type { EventStore } from '../event-store/event-store';
 import type { CommitBatch, ProjectionStore } from '../projections/projection';
-import { createProjectionRunner, waitForCheckpoint } from '../projections/projection-runner';
+import { createProjectionRunner, waitForCheckpoint, type ProjectionRunner, type ProjectionRunnerOptions } from '../projections/projection-runner';
 import { onParentLine, runAsChild, say } from './child-io';
 import { counterRegistry, createCounterHandler, type CounterCommand } from './counter-decider';
 import { counterWorkload } from './counter-workload';
@@ -105,15 +105,21 @@ async function appender(): Promise<void> {
   await handles.close();
 }
 
-async function projector(): Promise<void> {
-  const freezeAfter = params['freezeAfter'];
+/**
+ * The store, with its projection commits counted and reported, frozen inside
+ * the first commit `armed(commits so far)` allows (never, without it); and
+ * the tally projection's runner over it, with `lease` when given.
+ */
+function tallyRunner(
+  armed: ((commits: number) => boolean) | null,
+  batchDefault: number,
+  lease?: (handles: StoreHandles) => NonNullable<ProjectionRunnerOptions['lease']>,
+): { handles: StoreHandles; runner: ProjectionRunner; commits(): number } {
   let counting: ReturnType<typeof countingCommits> | null = null;
-  const handles = target.open(location, {
-    name,
-    ...(typeof freezeAfter === 'number' ? { freeze: freezeWhen('projection-commit', () => (counting?.commits() ?? 0) >= freezeAfter) } : {}),
-  });
+  const commits = () => counting?.commits() ?? 0;
+  const handles = target.open(location, { name, ...(armed ? { freeze: freezeWhen('projection-commit', () => armed(commits())) } : {}) });
   counting = countingCommits(handles.projectionStore);
-  const batchSize = num('batch', 10);
+  const batchSize = num('batch', batchDefault);
   const runner = createProjectionRunner({
     eventStore: handles.eventStore,
     projectionStore: counting.store,
@@ -121,7 +127,14 @@ async function projector(): Promise<void> {
     batchSize,
     // Staging commits as often as live ones, so that a rebuild can be frozen between two of them.
     stagingBatchSize: batchSize,
+    ...(lease ? { lease: lease(handles), onLeaseLost: () => say('lost') } : {}),
   });
+  return { handles, runner, commits };
+}
+
+async function projector(): Promise<void> {
+  const freezeAfter = params['freezeAfter'];
+  const { handles, runner } = tallyRunner(typeof freezeAfter === 'number' ? (commits) => commits >= freezeAfter : null, 10);
   say('ready');
   const progress = params['mode'] === 'rebuild' ? await runner.rebuild() : await runner.catchUp();
   say(`done ${progress.checkpoint ?? 'none'}`);
@@ -130,30 +143,18 @@ async function projector(): Promise<void> {
 
 async function replica(): Promise<void> {
   let freezeAt: number | null = null;
-  let counting: ReturnType<typeof countingCommits> | null = null;
-  const commits = () => counting?.commits() ?? 0;
-  const handles = target.open(location, {
-    name,
-    freeze: freezeWhen('projection-commit', () => freezeAt !== null && commits() >= freezeAt),
-  });
-  counting = countingCommits(handles.projectionStore);
-  const batchSize = num('batch', 20);
-  const runner = createProjectionRunner({
-    eventStore: handles.eventStore,
-    projectionStore: counting.store,
-    projection: tallyProjection({ version: num('version', 1), applier: name }),
-    batchSize,
-    stagingBatchSize: batchSize,
-    lease: {
-      leases: handles.leases,
+  const { handles, runner, commits } = tallyRunner(
+    (done) => freezeAt !== null && done >= freezeAt,
+    20,
+    ({ leases }) => ({
+      leases,
       owner: name,
       ttlMs: num('ttlMs', 60_000),
       renewEveryMs: num('renewMs', 20_000),
       retryMs: num('retryMs', 200),
       acquireTimeoutMs: num('acquireTimeoutMs', 6_000),
-    },
-    onLeaseLost: () => say('lost'),
-  });
+    }),
+  );
   const live = params['start'] === false ? null : runner.start();
   let stopping: Promise<void> | null = null;
   const stop = () =>

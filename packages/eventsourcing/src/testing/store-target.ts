@@ -90,6 +90,30 @@ export interface StoreTarget {
   remove(location: StoreLocation): Promise<void>;
 }
 
+/**
+ * {@link StoreHandles} over three stores: `close()` closes them all (leases
+ * that have a `close`), then runs `release` (a connection or pool the target
+ * opened for them), whatever failed before.
+ */
+export function storeHandles(
+  stores: { eventStore: EventStore; projectionStore: ProjectionStore; leases: ProjectionLeases & { close?(): Promise<void> } },
+  release: () => void | Promise<void> = () => undefined,
+): StoreHandles {
+  const { eventStore, projectionStore, leases } = stores;
+  return {
+    eventStore,
+    projectionStore,
+    leases,
+    async close() {
+      try {
+        await Promise.all([eventStore.close(), projectionStore.close(), leases.close?.()]);
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
 /** Loads the {@link StoreTarget} a module exports as `storeTarget` (how a child process finds it). */
 export function loadStoreTarget(module: string): StoreTarget {
   // A dynamic require: the module is the store package's, named at run time; this package cannot import it.

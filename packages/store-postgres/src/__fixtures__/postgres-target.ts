@@ -1,5 +1,4 @@
-import type { FreezeOptions, StoreTarget } from '@thidua/eventsourcing/testing';
-import { waitUntil } from '@thidua/eventsourcing/testing';
+import { storeHandles, waitUntil, type FreezeOptions, type StoreTarget } from '@thidua/eventsourcing/testing';
 import { Pool } from 'pg';
 import { createPostgresEventStore } from '../postgres-event-store';
 import { createPostgresProjectionLeases } from '../postgres-projection-leases';
@@ -65,18 +64,7 @@ export const storeTarget: StoreTarget = {
     });
     const projectionStore = createPostgresProjectionStore({ pool, schema });
     const leases = createPostgresProjectionLeases({ pool, schema });
-    return {
-      eventStore,
-      projectionStore,
-      leases,
-      async close() {
-        try {
-          await Promise.all([eventStore.close(), projectionStore.close(), leases.close()]);
-        } finally {
-          await pool.end();
-        }
-      },
-    };
+    return storeHandles({ eventStore, projectionStore, leases }, () => pool.end());
   },
   async remove(location) {
     const pool = new Pool({ connectionString: location['connectionString']!, max: 1 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ProjectionStore } from '@thidua/eventsourcing';
-import type { FreezeOptions, StoreHandles, StoreTarget } from '@thidua/eventsourcing/testing';
+import { storeHandles, type FreezeOptions, type StoreTarget } from '@thidua/eventsourcing/testing';
 import { createSqliteEventStore, createSqliteProjectionLeases, createSqliteProjectionStore } from '..';
 
 /** A fresh folder with a database path in it; `remove()` deletes the folder, with the file and its -wal/-shm companions. */
@@ -35,7 +35,7 @@ export const storeTarget: StoreTarget = {
       const eventStore = createSqliteEventStore({ database: path, busyTimeoutMs, ...registry });
       const projectionStore = createSqliteProjectionStore({ database: path, busyTimeoutMs });
       const leases = createSqliteProjectionLeases({ database: path, busyTimeoutMs });
-      return handles(eventStore, projectionStore, leases, () => undefined);
+      return storeHandles({ eventStore, projectionStore, leases });
     }
     const db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
@@ -45,30 +45,10 @@ export const storeTarget: StoreTarget = {
     const leases = createSqliteProjectionLeases({ database: db });
     const committing = { now: false };
     freezeInside(db, options.freeze, committing);
-    return handles(eventStore, inCommits(projectionStore, committing), leases, () => db.close());
+    return storeHandles({ eventStore, projectionStore: inCommits(projectionStore, committing), leases }, () => void db.close());
   },
   remove: async (location) => rmSync(dirname(location['path']!), { recursive: true, force: true }),
 };
-
-function handles(
-  eventStore: StoreHandles['eventStore'],
-  projectionStore: ProjectionStore,
-  leases: ReturnType<typeof createSqliteProjectionLeases>,
-  release: () => void,
-): StoreHandles {
-  return {
-    eventStore,
-    projectionStore,
-    leases,
-    async close() {
-      try {
-        await Promise.all([eventStore.close(), projectionStore.close(), leases.close()]);
-      } finally {
-        release();
-      }
-    },
-  };
-}
 
 /**
  * Marks the time inside `commit`. The store's commit runs its whole

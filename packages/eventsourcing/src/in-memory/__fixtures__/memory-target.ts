@@ -1,4 +1,4 @@
-import type { StoreTarget } from '../../testing';
+import { storeHandles, type StoreTarget } from '../../testing';
 import { createInMemoryEventStore, createInMemoryProjectionLeases, createInMemoryProjectionStore } from '..';
 
 /**
@@ -14,15 +14,7 @@ export const storeTarget: StoreTarget = {
       ...(options.registry ? { registry: options.registry } : {}),
       ...(options.wrapDriver ? { wrapDriver: options.wrapDriver } : {}),
     });
-    const projectionStore = createInMemoryProjectionStore();
-    return {
-      eventStore,
-      projectionStore,
-      leases: createInMemoryProjectionLeases(),
-      close: async () => {
-        await Promise.all([eventStore.close(), projectionStore.close()]);
-      },
-    };
+    return storeHandles({ eventStore, projectionStore: createInMemoryProjectionStore(), leases: createInMemoryProjectionLeases() });
   },
   remove: async () => undefined,
 };
