@@ -4,7 +4,7 @@
  * builds it through the root prepare script).
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, tempWorkdir } from './run-cli.test-helper';
 import { ACCEPTED_STORE_FORMS } from './store-url';
@@ -77,15 +77,17 @@ describe('thidua command line', () => {
   });
 
   it('prints an unexpected failure in one line, exit code 1; the stack only with --debug', async () => {
-    await writeFile(join(dir.path, 'empty.ndjson'), '');
-    // better-sqlite3 cannot create a file in a directory that does not exist.
-    const store = 'sqlite:./no/such/directory/x.db';
-    const plain = await runCli(['--store', store, 'exec', 'empty.ndjson'], { cwd: dir.path });
+    // A directory where the commands file should be: reading it fails, and that is no store's failure
+    // (a store that cannot be opened is a typed store_unavailable now).
+    await mkdir(join(dir.path, 'commands-is-a-directory'), { recursive: true });
+    const plain = await runCli(['--store', 'memory:', 'exec', 'commands-is-a-directory'], { cwd: dir.path });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toMatch(/^error: unexpected failure: .+ \(run with --debug for details\)\n$/);
-    const debug = await runCli(['--store', store, '--debug', 'exec', 'empty.ndjson'], { cwd: dir.path });
+    const debug = await runCli(['--store', 'memory:', '--debug', 'exec', 'commands-is-a-directory'], { cwd: dir.path });
     expect(debug.code).toBe(1);
-    expect(debug.stderr).toMatch(/\n\s+at /);
+    // The stack follows the message (a file system error's stack is its own first line, without frames).
+    expect(debug.stderr.match(/EISDIR: illegal operation on a directory/g)).toHaveLength(2);
+    expect(debug.stderr).not.toContain('run with --debug');
   });
 
   it('does not create an SQLite file for a command that only reads: a missing one is not_found', async () => {
