@@ -6,6 +6,7 @@ import { verifyChains } from '../hash-chain/hash-chain';
 import { createEventRegistry, defineEvent, type EventRegistry } from '../registry/event-registry';
 import { describeIntegrityContract } from './integrity-contract';
 import { waitUntil } from './wait-until';
+import { collect } from './store-log-checks';
 
 /**
  * Builds a fresh, empty store; the suite closes it after each test. Pass
@@ -21,11 +22,6 @@ let counter = 0;
 /** Stream ids unique per test, so suites may share one backing database. */
 const uniqueStream = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter += 1)}`;
 const event = (n: number, type = 'Tested') => ({ type, data: { n } });
-const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-};
 const expectCode = async (promise: Promise<unknown>, code: string) => {
   await expect(promise).rejects.toMatchObject({ code });
 };

@@ -3,19 +3,15 @@ import { createCommandHandler } from '../command-handler/command-handler';
 import { eventIdFor } from '../command-handler/event-ids';
 import type { Command } from '../command-handler/command';
 import type { Decider, DomainEvent } from '../decider/decider';
-import type { NewEvent, RecordedEvent } from '../envelope/envelope';
+import type { NewEvent } from '../envelope/envelope';
 import type { EventStore, ExpectedRevision } from '../event-store';
 import type { EventStoreFactory } from './event-store-contract';
 import { expectRejectedWithNothingAppended } from './expect-nothing-appended';
 import { lostReplies, type LostReplies } from './lost-reply-driver';
+import { collect } from './store-log-checks';
 
 let counter = 0;
 const uniqueStream = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter += 1)}`;
-const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
-  const out: RecordedEvent[] = [];
-  for await (const event of iterable) out.push(event);
-  return out;
-};
 const batchOf = (...ns: number[]): NewEvent[] => ns.map((n) => ({ id: uuidv4(), type: 'Tested', data: { n }, metadata: { note: `n=${n}` } }));
 
 /** A one-rule decider for the command-id cases: every command appends one event to the stream it names. */
