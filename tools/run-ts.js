@@ -6,10 +6,11 @@
  * @swc/core (as jest does) and resolves `@thidua/<name>` to that package's
  * `src/`, so no build is needed. Test-only: no package ships it.
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
+const os = require('node:os');
 const path = require('node:path');
-const { transformSync } = require('@swc/core');
 
 const packagesDir = path.resolve(__dirname, '../packages');
 const resolveFilename = Module._resolveFilename;
@@ -22,14 +23,43 @@ Module._resolveFilename = function resolveThidua(request, ...rest) {
 
 // require.extensions is deprecated but still the one synchronous CommonJS hook Node 20 offers.
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+  module._compile(compiled(filename, fs.readFileSync(filename, 'utf8')), filename);
+};
+
+/*
+ * Compiled output is kept on disk, keyed by the file's path and content (and
+ * the compiler's version), so the many short-lived children a test starts do
+ * not each compile the same sources again: that was most of their start-up.
+ * A stale entry can never be used, since a changed file has another key.
+ */
+const swcVersion = require('@swc/core/package.json').version;
+const cacheDir = path.join(os.tmpdir(), `thidua-run-ts-${swcVersion}`);
+function compiled(filename, source) {
+  const key = crypto.createHash('sha1').update(`${filename}\0${source}`).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    // Not compiled yet: compile below.
+  }
+  // Loaded on the first miss only: the native compiler is itself a good part of a start-up.
+  const { code } = require('@swc/core').transformSync(source, {
     filename,
     jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
     module: { type: 'commonjs' },
     sourceMaps: 'inline',
   });
-  module._compile(code, filename);
-};
+  try {
+    // Written aside and renamed, so a child starting at the same moment never reads half a file.
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+  } catch {
+    // A cache that cannot be written only costs the next child a compile.
+  }
+  return code;
+}
 
 const [script, ...args] = process.argv.slice(2);
 if (!script) {

@@ -4,6 +4,7 @@ import { TelemetryAttributes } from '@thidua/eventsourcing';
 import { createServer } from 'node:net';
 import { createEventStoreDbEventStore } from './eventstoredb-event-store';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from './testing-double';
+import { waitUntil } from '@thidua/eventsourcing/testing';
 
 /** A port nothing listens on: bound once on 127.0.0.1, then released. */
 async function closedPort(): Promise<number> {
@@ -37,7 +38,7 @@ describe('createEventStoreDbEventStore', () => {
     // The client keeps its BatchAppend call open for the next append until it is disposed.
     expect(double.openBatchAppendCalls()).toBe(1);
     await store.close();
-    await waitFor(() => double.openBatchAppendCalls() === 0);
+    await waitUntil(() => double.openBatchAppendCalls() === 0);
     await expect(store.headPosition()).rejects.toThrow('closed');
     await store.close();
   });
@@ -114,11 +115,3 @@ describe('createEventStoreDbEventStore', () => {
     expect(() => untyped({})).toThrow(expect.objectContaining({ code: 'validation_failed' }));
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -8,9 +8,8 @@ import { contractTarget } from './testing-double';
  * appends, CaughtUp, a server per store) and as an old one (Streams.Append,
  * no CaughtUp, one server shared through namespaces, like a real-server run).
  */
-const capabilities = { densePositions: false, concurrentWriters: true, durable: true };
 const targets = process.env['THIDUA_ESDB_URL']
   ? [contractTarget()]
   : [contractTarget(), contractTarget({ legacyAppend: true, caughtUpMessages: false, shared: true })];
 afterAll(async () => Promise.all(targets.map((target) => target.close())));
-for (const target of targets) describeEventStoreContract(`eventstoredb on ${target.description}`, target.factory, capabilities);
+for (const target of targets) describeEventStoreContract(`eventstoredb on ${target.description}`, target.factory);

@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent, SubscribeOptions } from '@thidua/events
 import { createEventStoreDbEventStore, type EventStoreDbCommonOptions } from './eventstoredb-event-store';
 import { decodePosition } from './position';
 import { startEventStoreDbDouble, type EventStoreDbDouble, type EventStoreDbDoubleOptions } from './testing-double';
+import { waitUntil } from '@thidua/eventsourcing/testing';
 
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -11,15 +12,6 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   return out;
 };
 const event = (n: number, type = 'Tested') => ({ type, data: { n } });
-
-/** Waits for a condition driven by the server; the deadline only turns a hang into a readable failure. */
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('catch-up subscription over the server subscription', () => {
   let double: EventStoreDbDouble;
@@ -67,14 +59,14 @@ describe('catch-up subscription over the server subscription', () => {
     await store.appendToStream('s-1', [event(1), event(2), event(3)]);
     await store.appendToStream('s-2', [event(4)]);
     const { subscription, received, caughtUp } = record();
-    await waitUntil(() => received.length === 4 && caughtUp.length > 0, 'history is delivered');
+    await waitUntil(() => received.length === 4 && caughtUp.length > 0, { what: 'history is delivered' });
     const lastBeforeDrop = received[3]!.position;
 
     double.refuseSubscriptions(2);
     double.dropSubscriptions();
     await store.appendToStream('s-2', [event(5)]);
     await store.appendToStream('s-3', [event(6), event(7)]);
-    await waitUntil(() => received.length === 7, 'the events written during the outage arrive');
+    await waitUntil(() => received.length === 7, { what: 'the events written during the outage arrive' });
 
     expect(retries.map((r) => [r.attempt, r.delayMs])).toEqual([
       [1, 5],
@@ -97,7 +89,7 @@ describe('catch-up subscription over the server subscription', () => {
     await open();
     await store.appendToStream('s', [event(1)]);
     const { subscription, received, errors } = record();
-    await waitUntil(() => received.length === 1, 'the first event arrives');
+    await waitUntil(() => received.length === 1, { what: 'the first event arrives' });
     double.refuseSubscriptions(100);
     double.dropSubscriptions();
     await expect(subscription.done).rejects.toBeInstanceOf(UnavailableError);
@@ -111,7 +103,7 @@ describe('catch-up subscription over the server subscription', () => {
   it('does not retry a failure that a resubscription cannot cure', async () => {
     await open();
     const { subscription, caughtUp, errors } = record();
-    await waitUntil(() => caughtUp.length > 0 && double.activeSubscriptions() === 1, 'the subscription is live');
+    await waitUntil(() => caughtUp.length > 0 && double.activeSubscriptions() === 1, { what: 'the subscription is live' });
     double.dropSubscriptions(grpc.status.UNAUTHENTICATED);
     await expect(subscription.done).rejects.toBeInstanceOf(AccessDeniedError);
     expect(errors).toHaveLength(1);
@@ -124,13 +116,13 @@ describe('catch-up subscription over the server subscription', () => {
     await store.appendToStream('after', [event(4)]);
     const history = await collect(store.readAll());
     const { subscription, received } = record({ afterPosition: history[1]!.position });
-    await waitUntil(() => received.length === 2, 'the rest of the batch and the next append arrive');
+    await waitUntil(() => received.length === 2, { what: 'the rest of the batch and the next append arrive' });
     expect(received.map((e) => (e.data as { n: number }).n)).toEqual([3, 4]);
     expect(double.subscriptionRequests[0]!.from).toEqual(decodePosition(history[1]!.position));
     await subscription.stop();
 
     const fromLastOfBatch = record({ afterPosition: history[2]!.position });
-    await waitUntil(() => fromLastOfBatch.received.length === 1, 'the next append arrives');
+    await waitUntil(() => fromLastOfBatch.received.length === 1, { what: 'the next append arrives' });
     expect((fromLastOfBatch.received[0]!.data as { n: number }).n).toBe(4);
     await fromLastOfBatch.subscription.stop();
   });
@@ -145,7 +137,7 @@ describe('catch-up subscription over the server subscription', () => {
     const unfiltered = record();
     await waitUntil(
       () => everything.received.length === 2 && byType.received.length === 2 && byStream.received.length === 1 && unfiltered.received.length === 2,
-      'every subscription has its events',
+      { what: 'every subscription has its events' },
     );
     expect(double.subscriptionRequests.map((r) => r.filter)).toEqual([
       { on: 'stream', prefixes: [''], regex: '' },
@@ -166,7 +158,7 @@ describe('catch-up subscription over the server subscription', () => {
       await other.appendToStream('bloc-1', [event(1)]);
       await store.appendToStream('bloc-1', [event(2)]);
       const { subscription, received, caughtUp } = record({ filter: { streamPrefixes: ['bloc-'] } });
-      await waitUntil(() => caughtUp.length > 0 && received.length === 1, 'the namespace is caught up');
+      await waitUntil(() => caughtUp.length > 0 && received.length === 1, { what: 'the namespace is caught up' });
       expect(received[0]).toMatchObject({ streamId: 'bloc-1', data: { n: 2 } });
       expect(double.subscriptionRequests[0]!.filter).toEqual({ on: 'stream', prefixes: ['tenant-a:bloc-'], regex: '' });
       await subscription.stop();
@@ -183,12 +175,12 @@ describe('catch-up subscription over the server subscription', () => {
       // A slow handler keeps the client's buffer full while CaughtUp arrives behind the events.
       onEvent: () => new Promise((resolve) => setImmediate(resolve)),
     });
-    await waitUntil(() => caughtUp.length === 1, 'history is caught up');
+    await waitUntil(() => caughtUp.length === 1, { what: 'history is caught up' });
     expect(timeline.indexOf('caught-up')).toBe(120);
     expect(caughtUp[0]).toBe(received[119]!.position);
 
     await store.appendToStream('s', [event(120)]);
-    await waitUntil(() => caughtUp.length === 2, 'the live event is caught up');
+    await waitUntil(() => caughtUp.length === 2, { what: 'the live event is caught up' });
     expect(timeline.slice(120)).toEqual(['caught-up', 'event:120', 'caught-up']);
     expect(caughtUp[1]).toBe(received[120]!.position);
     await subscription.stop();
@@ -200,7 +192,7 @@ describe('catch-up subscription over the server subscription', () => {
     await store.appendToStream('t', [event(3, 'Wanted')]);
     await store.appendToStream('t', [event(4, 'Other')]);
     const { subscription, received, timeline } = record({ filter: { eventTypes: ['Wanted'] } });
-    await waitUntil(() => timeline.includes('caught-up'), 'caught-up is reported');
+    await waitUntil(() => timeline.includes('caught-up'), { what: 'caught-up is reported' });
     expect(timeline).toEqual(['event:1', 'event:3', 'caught-up']);
     expect(received).toHaveLength(2);
     await subscription.stop();
@@ -210,7 +202,7 @@ describe('catch-up subscription over the server subscription', () => {
     try {
       let reported: bigint | null | undefined;
       const onEmpty = emptyStore.subscribeToAll({ onEvent: () => undefined, onCaughtUp: (position) => void (reported = position) });
-      await waitUntil(() => reported !== undefined, 'the empty log is caught up');
+      await waitUntil(() => reported !== undefined, { what: 'the empty log is caught up' });
       expect(reported).toBeNull();
       await onEmpty.stop();
     } finally {
@@ -222,9 +214,9 @@ describe('catch-up subscription over the server subscription', () => {
   it('stops the subscriptions still running when the store closes', async () => {
     await open();
     const { subscription, caughtUp } = record();
-    await waitUntil(() => caughtUp.length > 0 && double.activeSubscriptions() === 1, 'the subscription is live');
+    await waitUntil(() => caughtUp.length > 0 && double.activeSubscriptions() === 1, { what: 'the subscription is live' });
     await store.close();
     await expect(subscription.done).resolves.toBeUndefined();
-    await waitUntil(() => double.activeSubscriptions() === 0, 'the server sees the subscription go');
+    await waitUntil(() => double.activeSubscriptions() === 0, { what: 'the server sees the subscription go' });
   });
 });

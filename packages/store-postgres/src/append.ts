@@ -1,5 +1,6 @@
 import {
   ConcurrencyError,
+  DuplicateEventIdError,
   ValidationError,
   isThiduaError,
   type RecordedEvent,
@@ -10,17 +11,7 @@ import type { StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
 import { retryTransient } from './retry-transient';
-import { sqlTypes, statementName, type PostgresConnection } from './schema';
-import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
-
-/**
- * TEST ONLY. Server-side sleeps wrapped around one append: `beforeMs` after
- * `BEGIN` and before the append, `holdMs` after it and before `COMMIT`, so the
- * transaction holds its stream row and the log-order lock that long. Used to
- * prove gap-free order under contention and to kill a process mid-transaction.
- * Never set it in production: every other writer waits out `holdMs`.
- */
-export type TestOnlyAppendDelays = () => { beforeMs: number; holdMs: number };
+import { EVENT_ID_INDEX, sqlTypes, statementName, type PostgresConnection } from './schema';
 
 /** `[item, appended, actual_revision, actual_hash, first_position, recorded_at_ms]`, item counting from 1. */
 type AppendRow = [number, boolean, bigint | null, string | null, bigint | null, number | null];
@@ -73,7 +64,6 @@ export class EventAppender {
     private readonly connection: PostgresConnection,
     private readonly reader: EventReader,
     private readonly channel: string | null,
-    private readonly delays: TestOnlyAppendDelays | undefined,
     private readonly retry: Partial<RetryPolicy> | undefined,
   ) {
     this.appendSql = `SELECT item, appended, actual_revision, actual_hash, first_position, recorded_at_ms FROM ${connection.q}.append_events($1::jsonb, $2)`;
@@ -146,12 +136,35 @@ export class EventAppender {
       // Refused: the answer carries the actual tip, read after the stream's row lock.
       tip = outcome.tip;
       guessed = false;
+      // A tip that is this very batch means it is already written: an earlier write of it committed and its
+      // reply was lost (a coalesced write that failed as a whole after the server answered), or another writer
+      // sent the same events. Sealing again would write it twice: its ids are taken, and the kernel answers
+      // the refusal with the events already in place (alreadyAppended).
+      if (await this.alreadyWritten(streamId, sealed, tip)) {
+        this.rememberTip(streamId, tip);
+        const first = sealed[0]!;
+        throw new DuplicateEventIdError(first.id, streamId, { streamId, revision: first.revision });
+      }
       if (tip.revision === null) this.tips.delete(streamId);
       else this.rememberTip(streamId, tip);
       // One more try on the tip the server just gave; losing again means another writer keeps winning,
       // and the kernel's retry policy spaces the next tries out (no tight loop of its own here).
       if (race >= 1) throw new ConcurrencyError(streamId, 'any', tip.revision);
     }
+  }
+
+  /**
+   * Whether `sealed` is already the stream's last events, where it was sealed
+   * to go, with the same ids: the tip carries the batch's last hash (which
+   * covers every event and the chain before it), and the ids are read back
+   * to be sure.
+   */
+  private async alreadyWritten(streamId: string, sealed: readonly SealedEvent[], tip: StreamTip): Promise<boolean> {
+    const first = sealed[0];
+    const last = sealed[sealed.length - 1];
+    if (!first || !last || tip.revision !== last.revision || tip.hash !== last.metadata.hash) return false;
+    const stored = await this.reader.readStreamPage(streamId, { fromRevision: first.revision, maxCount: sealed.length, direction: 'forwards' });
+    return stored.length === sealed.length && stored.every((event, index) => event.id === sealed[index]!.id && event.revision === sealed[index]!.revision);
   }
 
   private submit(streamId: string, expected: bigint | null, sealed: readonly SealedEvent[]): Promise<Outcome> {
@@ -229,9 +242,7 @@ export class EventAppender {
       types: sqlTypes,
       rowMode: 'array',
     };
-    const result = this.delays
-      ? await this.writeStretched(query, this.delays())
-      : await this.connection.pool.query<AppendRow>(query);
+    const result = await this.connection.pool.query<AppendRow>(query);
     const outcomes: Outcome[] = new Array<Outcome>(batch.length);
     for (const row of result.rows as AppendRow[]) {
       const [item, appended, revision, hash, firstPosition, recordedAtMs] = row;
@@ -245,14 +256,13 @@ export class EventAppender {
     return outcomes;
   }
 
-  /** The test-only path: the same statement inside an explicit transaction stretched by sleeps. */
-  private writeStretched(query: QueryArrayConfig, delays: StretchDelays) {
-    return inStretchedTransaction(this.connection.pool, delays, (client) => client.query<AppendRow>(query));
-  }
-
   /** Maps database errors to the kernel's typed errors where they have a meaning for the caller. */
   private async translate(error: unknown, write: PendingWrite): Promise<unknown> {
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+    if (code === '23505' && constraint === EVENT_ID_INDEX) {
+      // An id of this append is already in the log (the whole write was refused): name the event holding it.
+      return this.duplicateIdError(write, error);
+    }
     if (code === '23505' && constraint === 'events_stream_revision_key') {
       // The last line of defence fired (the streams row disagreed with the events): report the real revision.
       this.tips.delete(write.streamId);
@@ -269,6 +279,19 @@ export class EventAppender {
       );
     }
     return error;
+  }
+
+  private async duplicateIdError(write: PendingWrite, error: unknown): Promise<DuplicateEventIdError> {
+    const ids = (JSON.parse(write.events) as { id: string }[]).map((event) => event.id);
+    const result = await this.connection.pool.query<[string, string, bigint]>({
+      text: `SELECT event_id, stream_id, revision FROM ${this.connection.q}.events WHERE event_id = ANY ($1::text[])`,
+      values: [ids],
+      types: sqlTypes,
+      rowMode: 'array',
+    });
+    const taken = new Map(result.rows.map(([id, streamId, revision]) => [id, { streamId, revision }]));
+    const id = ids.find((candidate) => taken.has(candidate)) ?? ids[0] ?? '?';
+    return new DuplicateEventIdError(id, write.streamId, taken.get(id) ?? null, { cause: error });
   }
 
   private async maxRevision(streamId: string): Promise<bigint | null> {

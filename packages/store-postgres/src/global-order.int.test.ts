@@ -1,6 +1,9 @@
 import type { AppendResult, EventStore, RecordedEvent } from '@thidua/eventsourcing';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { waitUntil } from '@thidua/eventsourcing/testing';
+import type { Pool } from 'pg';
+import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresEventStore } from './postgres-event-store';
+import { createFaultyPool, isAppendStatement } from './testing';
 
 const WRITERS = 8;
 const APPENDS_PER_WRITER = 24;
@@ -12,16 +15,14 @@ describePostgres('gap-free global order under contention', () => {
   it('gives a racing subscriber every committed event exactly once, in position order, and never shows a position before its predecessors', async () => {
     const schema = schemas.next();
     // Every writer is its own store with its own pool, like separate processes;
-    // each transaction sleeps a random time before its append and again while
-    // holding its position, before commit.
-    const writers: EventStore[] = Array.from({ length: WRITERS }, () =>
-      createPostgresEventStore({
-        connectionString: TEST_DATABASE_URL,
-        schema,
-        maxConnections: 2,
-        testOnlyAppendDelays: () => ({ beforeMs: randomMs(12), holdMs: randomMs(8) }),
-      }),
+    // the pool makes each append's transaction sleep a random time before the
+    // append and again while holding its position, before commit.
+    const pools: Pool[] = Array.from({ length: WRITERS }, () =>
+      createFaultyPool({ connectionString: TEST_DATABASE_URL, max: 2 }, (statement) =>
+        isAppendStatement(statement) ? { kind: 'stretch', beforeMs: randomMs(12), holdMs: randomMs(8) } : undefined,
+      ),
     );
+    const writers: EventStore[] = pools.map((pool) => createPostgresEventStore({ pool, schema }));
     const reader = createPostgresEventStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
     try {
       await reader.headPosition();
@@ -38,8 +39,8 @@ describePostgres('gap-free global order under contention', () => {
       // A second reader checks the two promises a poller relies on while the writers run.
       const violations: string[] = [];
       let writing = true;
+      let pages = 0;
       const checker = (async () => {
-        let pages = 0;
         while (writing || pages === 0) {
           pages += 1;
           const head = await reader.headPosition();
@@ -52,13 +53,14 @@ describePostgres('gap-free global order under contention', () => {
           });
           if (page.length === 0 || page[page.length - 1]!.position < head) violations.push(`head ${head} not readable`);
         }
-        return pages;
       })();
 
       const results: AppendResult[] = [];
       await Promise.all(
         writers.map(async (writer, w) => {
           for (let i = 0; i < APPENDS_PER_WRITER; i += 1) {
+            // The checker keeps pace: it has read a page for every round of appends, whatever the machine's speed.
+            await waitUntil(() => pages > i, { what: `the checker's page ${i + 1}` });
             const own = `order-w${w}`;
             const size = 1 + (i % 3);
             const events = Array.from({ length: size }, (_, k) => ({ type: 'Ordered', data: { w, i, k } }));
@@ -71,15 +73,13 @@ describePostgres('gap-free global order under contention', () => {
       writing = false;
       const committed = results.flatMap((r) => r.events);
       const total = committed.length;
-      const pages = await checker;
+      await checker;
 
-      const deadline = Date.now() + 10_000;
-      while (received.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitUntil(() => received.length >= total, { what: `the subscriber received all ${total} events` });
       await subscription.stop();
       await subscription.done;
 
       expect(violations).toEqual([]);
-      expect(pages).toBeGreaterThan(10);
       // Exactly once each, in position order, and nothing else.
       expect(received).toHaveLength(total);
       expect(new Set(received.map((e) => e.id)).size).toBe(total);
@@ -95,6 +95,7 @@ describePostgres('gap-free global order under contention', () => {
       expect(await reader.headPosition()).toBe(BigInt(total));
     } finally {
       await Promise.all([...writers, reader].map((store) => store.close()));
+      await Promise.all(pools.map((pool) => pool.end()));
     }
   });
 });

@@ -19,6 +19,3 @@ export {
 } from './postgres-projection-leases';
 // Connection options shared by all three, and the schema they maintain (for operators and upgrade checks).
 export { DEFAULT_SCHEMA, SCHEMA_VERSION, ensureSchema, type PostgresConnectionOptions } from './schema';
-// Test-only hooks, typed so tests of embedding applications can use them too; never set in production.
-export type { TestOnlyAppendDelays } from './append';
-export type { TestOnlyCommitDelays } from './postgres-projection-store';

@@ -1,7 +1,10 @@
-import { verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { isTransientStoreError, StoreUnavailableError, verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { waitUntil } from '@thidua/eventsourcing/testing';
 import { Pool, types } from 'pg';
-import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresEventStore } from './postgres-event-store';
+import { createPostgresProjectionLeases } from './postgres-projection-leases';
+import { createPostgresProjectionStore } from './postgres-projection-store';
 
 async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
@@ -9,13 +12,6 @@ async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   return out;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describePostgres('PostgreSQL event store', () => {
   const schemas = testSchemas('events');
@@ -39,7 +35,7 @@ describePostgres('PostgreSQL event store', () => {
         const received: string[] = [];
         const subscription = events.subscribeToAll({ onEvent: (e) => void received.push(e.type) });
         await events.appendToStream('bloc-1', [{ type: 'Hosted', data: {} }]);
-        await waitFor(() => received.length === 1, 5_000);
+        await waitUntil(() => received.length === 1);
         await subscription.stop();
         await events.close();
         expect((await host.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
@@ -51,12 +47,7 @@ describePostgres('PostgreSQL event store', () => {
               [applicationName],
             )
           ).rows[0]?.n;
-        let left = await listening();
-        for (let i = 0; left !== '0' && i < 100; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          left = await listening();
-        }
-        expect(left).toBe('0');
+        await waitUntil(async () => (await listening()) === '0', { what: 'the listening session to end' });
       } finally {
         await host.end();
       }
@@ -102,6 +93,53 @@ describePostgres('PostgreSQL event store', () => {
       } finally {
         types.setTypeParser(20, int8);
         types.setTypeParser(3802, jsonb);
+      }
+    });
+  });
+
+  describe('an unusable server', () => {
+    const unusable = (connectionString: string) => {
+      const schema = schemas.next();
+      const stores = [
+        createPostgresEventStore({ connectionString, schema }),
+        createPostgresProjectionStore({ connectionString, schema }),
+        createPostgresProjectionLeases({ connectionString, schema }),
+      ] as const;
+      return {
+        failures: () =>
+          Promise.all([
+            stores[0].appendToStream('s', [{ type: 'A', data: {} }]).catch((error: unknown) => error),
+            stores[0].headPosition().catch((error: unknown) => error),
+            stores[1].getState('p').catch((error: unknown) => error),
+            stores[2].holder('p').catch((error: unknown) => error),
+          ]),
+        close: () => Promise.all(stores.map((s) => s.close())),
+      };
+    };
+
+    it('reports a server that cannot be reached as a transient store_unavailable, naming it without the password', async () => {
+      const { failures, close } = unusable('postgres://thidua:s3cret-pw@127.0.0.1:1/thidua');
+      try {
+        for (const failure of await failures()) {
+          expect(failure).toBeInstanceOf(StoreUnavailableError);
+          expect(failure).toMatchObject({ code: 'store_unavailable', transient: true });
+          expect(isTransientStoreError(failure)).toBe(true);
+          expect((failure as StoreUnavailableError).store).toMatch(/^postgres:\/\/thidua@127\.0\.0\.1:1\/thidua schema thidua_t_/);
+          expect((failure as Error).message).not.toContain('s3cret-pw');
+        }
+      } finally {
+        await close();
+      }
+    });
+
+    it('reports a database that does not exist as a lasting store_unavailable', async () => {
+      const url = new URL(TEST_DATABASE_URL);
+      url.pathname = `/thidua_missing_${process.pid}`;
+      const { failures, close } = unusable(url.toString());
+      try {
+        for (const failure of await failures()) expect(failure).toMatchObject({ code: 'store_unavailable', transient: false });
+      } finally {
+        await close();
       }
     });
   });
@@ -233,28 +271,25 @@ describePostgres('PostgreSQL event store', () => {
       const received: string[] = [];
       // With an hour between polls, only a notification can deliver within the test.
       const subscription = reader.subscribeToAll({ pollIntervalMs: 3_600_000, onEvent: (e) => void received.push(e.type) });
-      await waitFor(() => received.length === 1, 5_000);
+      await waitUntil(() => received.length === 1);
       const listener = async () =>
         (
           await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`, [
             applicationName,
           ])
         ).rows;
-      let listening = await listener();
-      for (let i = 0; listening.length === 0 && i < 100; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        listening = await listener();
-      }
+      await waitUntil(async () => (await listener()).length > 0, { what: 'a LISTEN session' });
+      const listening = await listener();
       expect(listening).toHaveLength(1);
 
       await writer.appendToStream('s-1', [{ type: 'Live', data: {} }]);
-      await waitFor(() => received.length === 2, 5_000);
+      await waitUntil(() => received.length === 2);
 
       await admin.query('SELECT pg_terminate_backend($1)', [listening[0]!.pid]);
       await writer.appendToStream('s-1', [{ type: 'AfterLoss', data: {} }]);
-      await waitFor(() => received.length === 3, 5_000);
+      await waitUntil(() => received.length === 3);
       await writer.appendToStream('s-1', [{ type: 'Relistened', data: {} }]);
-      await waitFor(() => received.length === 4, 5_000);
+      await waitUntil(() => received.length === 4);
       expect(received).toEqual(['Before', 'Live', 'AfterLoss', 'Relistened']);
       await subscription.stop();
     });
@@ -265,7 +300,7 @@ describePostgres('PostgreSQL event store', () => {
       const received: string[] = [];
       const subscription = events.subscribeToAll({ pollIntervalMs: 10, onEvent: (e) => void received.push(e.type) });
       await events.appendToStream('s-1', [{ type: 'Polled', data: {} }]);
-      await waitFor(() => received.length === 1, 5_000);
+      await waitUntil(() => received.length === 1);
       await subscription.stop();
       const listening = await admin.query<{ n: string }>(
         `SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1`,

@@ -8,7 +8,8 @@ import type {
   StoreCapabilities,
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
-import { EventAppender, type TestOnlyAppendDelays } from './append';
+import { EventAppender } from './append';
+import { guarded } from './postgres-errors';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
 import { AppendNotifier } from './subscribe';
@@ -22,17 +23,16 @@ export interface PostgresEventStoreOptions extends PostgresConnectionOptions, Cr
    * connection for LISTEN.
    */
   notifications?: boolean;
-  /** TEST ONLY: see {@link TestOnlyAppendDelays}. Never set in production. */
-  testOnlyAppendDelays?: TestOnlyAppendDelays;
 }
 
 /**
  * Dense positions: the log-order counter rolls back with a failed append, so
  * no position is ever skipped. Concurrent writers: any number of processes
  * may append at once. Durable: committed means on disk (as the server's
- * `synchronous_commit` defines it).
+ * `synchronous_commit` defines it). Unique event ids: the events_event_id_key
+ * index (schema version 4).
  */
-const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true };
+const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true, uniqueEventIds: true };
 
 class PostgresEventStoreDriver implements EventStoreDriver {
   readonly name = 'postgres';
@@ -51,7 +51,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
-    this.appender = new EventAppender(connection, this.reader, channel, options.testOnlyAppendDelays, options.retry);
+    this.appender = new EventAppender(connection, this.reader, channel, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
     if (this.notifier) {
       const notifier = this.notifier;
@@ -60,16 +60,20 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   }
 
   async append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): Promise<RecordedEvent[]> {
-    await this.open();
-    return this.appender.append(streamId, seal);
+    return this.guarded(async () => {
+      await this.open();
+      return this.appender.append(streamId, seal);
+    });
   }
 
   async readStreamPage(
     streamId: string,
     options: { fromRevision: bigint | undefined; maxCount: number; direction: Direction },
   ): Promise<RecordedEvent[]> {
-    await this.open();
-    const page = await this.reader.readStreamPage(streamId, options);
+    const page = await this.guarded(async () => {
+      await this.open();
+      return this.reader.readStreamPage(streamId, options);
+    });
     // A read that reached the stream's end has seen its tip: the next append can skip the tip read.
     const reachedEnd =
       options.direction === 'forwards' ? page.length < options.maxCount : options.fromRevision === undefined;
@@ -83,18 +87,24 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     maxCount: number;
     filter: ReadAllFilter | undefined;
   }): Promise<RecordedEvent[]> {
-    await this.open();
-    return this.reader.readAllPage(options);
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.readAllPage(options);
+    });
   }
 
   async streamRevision(streamId: string): Promise<bigint | null> {
-    await this.open();
-    return this.reader.streamRevision(streamId);
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.streamRevision(streamId);
+    });
   }
 
   async headPosition(): Promise<bigint | null> {
-    await this.open();
-    return this.reader.headPosition();
+    return this.guarded(async () => {
+      await this.open();
+      return this.reader.headPosition();
+    });
   }
 
   async close(): Promise<void> {
@@ -103,6 +113,11 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     await this.reader.close();
     await this.notifier?.close();
     if (this.connection.ownsPool) await this.connection.pool.end();
+  }
+
+  /** A server that cannot be reached, or went away, surfaces as the kernel's `store_unavailable`. */
+  private guarded<T>(call: () => Promise<T>): Promise<T> {
+    return guarded(this.connection.label, call);
   }
 
   private async open(): Promise<void> {

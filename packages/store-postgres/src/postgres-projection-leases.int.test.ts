@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresProjectionLeases } from './postgres-projection-leases';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 import { ensureSchema } from './schema';
@@ -102,7 +102,7 @@ describePostgres('PostgreSQL projection leases', () => {
       const versions = await admin.query<{ version: number; description: string }>(
         `SELECT version, description FROM "${schema}".schema_version ORDER BY version`,
       );
-      expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3]);
+      expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
       expect(versions.rows[2]!.description).toMatch(/lease/);
       expect(await projections.getState('standings')).toEqual({ version: 1, checkpoint: 7n });
       expect(await projections.getDocument('standings', 'bloc:kt')).toEqual({ ok: true });

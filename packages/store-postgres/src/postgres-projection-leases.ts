@@ -1,5 +1,6 @@
 import { ValidationError, type LeaseHolder, type ProjectionLeases } from '@thidua/eventsourcing';
 import type { QueryArrayConfig } from 'pg';
+import { guarded } from './postgres-errors';
 import { retryTransient } from './retry-transient';
 import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
 
@@ -46,8 +47,10 @@ export function createPostgresProjectionLeases(options: PostgresProjectionLeases
 
   const query = async <Row extends unknown[]>(config: QueryArrayConfig): Promise<Row[]> => {
     if (closed) throw new Error(`PostgreSQL projection leases (schema ${schema}) are closed`);
-    await ready();
-    return retryTransient(async () => (await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' })).rows);
+    return guarded(connection.label, async () => {
+      await ready();
+      return retryTransient(async () => (await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' })).rows);
+    });
   };
 
   return {

@@ -1,6 +1,6 @@
 import type { ProjectionStore } from '@thidua/eventsourcing';
 import { Pool } from 'pg';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 
 describePostgres('PostgreSQL projection store', () => {

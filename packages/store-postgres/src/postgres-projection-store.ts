@@ -7,22 +7,12 @@ import {
   type ProjectionStore,
 } from '@thidua/eventsourcing';
 import type { QueryArrayConfig } from 'pg';
+import { guarded } from './postgres-errors';
 import { retryTransient } from './retry-transient';
 import { lazySchema, openConnection, sqlTypes, statementName, type PostgresConnectionOptions } from './schema';
-import { inStretchedTransaction, type StretchDelays } from './stretched-transaction';
-
-/**
- * TEST ONLY. Server-side sleeps around one projection commit (`beforeMs`
- * after `BEGIN`, `holdMs` before `COMMIT`), so a test can kill a process in
- * the middle of a batch. Never set it in production.
- */
-export type TestOnlyCommitDelays = () => { beforeMs: number; holdMs: number };
 
 /** Options of {@link createPostgresProjectionStore}. */
-export interface PostgresProjectionStoreOptions extends PostgresConnectionOptions {
-  /** TEST ONLY: see {@link TestOnlyCommitDelays}. Never set in production. */
-  testOnlyCommitDelays?: TestOnlyCommitDelays;
-}
+export type PostgresProjectionStoreOptions = PostgresConnectionOptions;
 
 /** Smallest string greater than every string that starts with `prefix`, in code point order (`COLLATE "C"`). */
 function prefixUpperBound(prefix: string): string | null {
@@ -68,15 +58,16 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
   const connection = openConnection(options);
   const { pool, q, schema } = connection;
   const ready = lazySchema(connection);
-  const delays = options.testOnlyCommitDelays;
   let closed = false;
   const name = (operation: string) => statementName(schema, operation);
 
   const query = async <Row extends unknown[]>(config: QueryArrayConfig): Promise<Row[]> => {
     if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
-    await ready();
-    const result = await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' });
-    return result.rows;
+    return guarded(connection.label, async () => {
+      await ready();
+      const result = await pool.query<Row>({ ...config, types: sqlTypes, rowMode: 'array' });
+      return result.rows;
+    });
   };
 
   const commitQuery = (projection: string, batch: CommitBatch): QueryArrayConfig => {
@@ -101,16 +92,6 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
       rowMode: 'array',
     };
   };
-
-  const commitStretched = async (config: QueryArrayConfig, wait: StretchDelays) => {
-    if (closed) throw new Error(`PostgreSQL projection store (schema ${schema}) is closed`);
-    await ready();
-    const result = await inStretchedTransaction(pool, wait, (client) =>
-      client.query<[boolean, number | null, string | null]>({ ...config, types: sqlTypes }),
-    );
-    return result.rows;
-  };
-
 
   return {
     name: 'postgres',
@@ -172,9 +153,7 @@ export function createPostgresProjectionStore(options: PostgresProjectionStoreOp
 
     async commit(projection, batch) {
       const config = commitQuery(projection, batch);
-      const [row] = await retryTransient(() =>
-        delays ? commitStretched(config, delays()) : query<[boolean, number | null, string | null]>(config),
-      );
+      const [row] = await retryTransient(() => query<[boolean, number | null, string | null]>(config));
       if (!row) throw new Error(`commit_projection returned no row for ${projection}`);
       if (!row[0]) {
         throw new ConcurrencyError(`projection:${projection}`, batch.expectedCheckpoint ?? 'no_stream', toCheckpoint(row[2]));

@@ -1,9 +1,4 @@
-import { describeEventStoreContract, describeProjectionLeasesContract, describeProjectionStoreContract } from '@thidua/eventsourcing/testing';
-import { describePostgres, postgresFactories } from './__fixtures__/postgres-test-env';
+import { describeStoreContracts } from '@thidua/eventsourcing/testing';
+import { describePostgres, storeTarget } from './__fixtures__/postgres-target';
 
-describePostgres('postgres', () => {
-  const factories = postgresFactories('contract');
-  describeEventStoreContract('postgres', factories.eventStore, { densePositions: true, concurrentWriters: true, durable: true });
-  describeProjectionStoreContract('postgres', factories.projectionStore);
-  describeProjectionLeasesContract('postgres', factories.leases);
-});
+describePostgres('postgres', () => describeStoreContracts('postgres', storeTarget));

@@ -1,4 +1,4 @@
-import { adminPool, describePostgres, testSchemas } from './__fixtures__/postgres-test-env';
+import { adminPool, describePostgres, testSchemas } from './__fixtures__/postgres-target';
 import { readAllText } from './read';
 import { ensureSchema, quoteIdent } from './schema';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '@thidua/eventsourcing';
+import { CorruptLogError, ValidationError } from '@thidua/eventsourcing';
 import { Pool, type CustomTypesConfig, type PoolClient } from 'pg';
+import { storeLabel } from './postgres-errors';
 
 /** Where the store lives: a connection (or a host's pool) and a schema name. */
 export interface PostgresConnectionOptions {
@@ -22,9 +23,12 @@ export interface PostgresConnectionOptions {
 export const DEFAULT_SCHEMA = 'thidua';
 
 /** The schema version this code writes; a database at a higher version is refused. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** The unique index on event ids; an append that breaks it is refused as a duplicate id. */
+export const EVENT_ID_INDEX = 'events_event_id_key';
+
 /** First key of the two-key advisory lock that serialises migrations ("th" in ASCII). */
 const MIGRATION_LOCK_CLASS = 0x7468;
 
@@ -35,6 +39,8 @@ export interface PostgresConnection {
   readonly schema: string;
   /** The schema as a quoted SQL identifier, safe to splice into statements. */
   readonly q: string;
+  /** The store as errors name it: server (without password) and schema. */
+  readonly label: string;
 }
 
 const OID = { bool: 16, int2: 21, int4: 23, int8: 20, float4: 700, float8: 701, json: 114, jsonb: 3802 } as const;
@@ -82,7 +88,8 @@ export function openConnection(options: PostgresConnectionOptions): PostgresConn
     ]);
   }
   const q = quoteIdent(schema);
-  if (options.pool) return { pool: options.pool, ownsPool: false, schema, q };
+  const label = storeLabel(options.connectionString, schema);
+  if (options.pool) return { pool: options.pool, ownsPool: false, schema, q, label };
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
@@ -91,7 +98,7 @@ export function openConnection(options: PostgresConnectionOptions): PostgresConn
   // An idle client that loses its connection is dropped by the pool; without a
   // listener Node would turn that event into an uncaught exception.
   pool.on('error', () => undefined);
-  return { pool, ownsPool: true, schema, q };
+  return { pool, ownsPool: true, schema, q, label };
 }
 
 /** Double-quotes an identifier (already validated, so only the quoting is needed). */
@@ -358,6 +365,12 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'event ids unique in the whole store',
+    // Built inside the upgrade's transaction (so not CONCURRENTLY): writers wait for it, once.
+    sql: (q) => `CREATE UNIQUE INDEX ${EVENT_ID_INDEX} ON ${q}.events (event_id);`,
+  },
 ];
 
 /** Version recorded in the schema, or 0 when the schema or its version table does not exist yet. */
@@ -387,6 +400,7 @@ export async function ensureSchema(pool: Pool, schema: string, upTo: number = SC
 
   const client = await pool.connect();
   let broken: unknown;
+  let failedAt: Migration | null = null;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
@@ -402,7 +416,9 @@ export async function ensureSchema(pool: Pool, schema: string, upTo: number = SC
     assertKnown(schema, locked);
     for (const migration of MIGRATIONS) {
       if (migration.version <= locked || migration.version > upTo) continue;
+      failedAt = migration;
       await client.query(migration.sql(q));
+      failedAt = null;
       await client.query(`INSERT INTO ${q}.schema_version (version, description) VALUES ($1, $2)`, [
         migration.version,
         migration.description,
@@ -412,11 +428,39 @@ export async function ensureSchema(pool: Pool, schema: string, upTo: number = SC
   } catch (error) {
     broken = error;
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
   } finally {
     // A client whose rollback may have failed is not handed back to the pool.
     client.release(broken === undefined ? undefined : true);
   }
+  if (broken !== undefined) throw failedAt ? await refusalOf(pool, schema, failedAt, broken) : broken;
+}
+
+/**
+ * Why a step could not run, as a typed error where the data is the reason:
+ * a log written before event ids had to be unique may hold one id twice, and
+ * then the unique index cannot be built. The upgrade was rolled back whole,
+ * so the schema stays readable by the version that wrote it.
+ */
+async function refusalOf(pool: Pool, schema: string, migration: Migration, error: unknown): Promise<unknown> {
+  const { code } = error as { code?: unknown };
+  if (code !== '23505' || !migration.sql('').includes(EVENT_ID_INDEX)) return error;
+  const q = quoteIdent(schema);
+  const { rows } = await pool.query<[string, string, bigint]>({
+    text: `SELECT e.event_id, e.stream_id, e.revision FROM ${q}.events e
+           WHERE e.event_id = (SELECT event_id FROM ${q}.events GROUP BY event_id HAVING count(*) > 1 LIMIT 1)
+           ORDER BY e.position`,
+    types: sqlTypes,
+    rowMode: 'array',
+  });
+  const [first, second] = rows;
+  if (!first || !second) return error;
+  return new CorruptLogError(
+    second[1],
+    second[2],
+    `event id ${first[0]} is also at ${first[1]}@${first[2]}. Event ids must be unique in the store, so PostgreSQL schema ${schema} cannot be upgraded to version ${migration.version} (${migration.description}) until every copy but one is removed or given another id (thidua export, fix the lines, import into a new store); nothing was changed`,
+    { eventId: first[0], places: rows.map(([, streamId, revision]) => ({ streamId, revision })), migration: migration.version },
+    { cause: error },
+  );
 }
 
 function assertKnown(schema: string, version: number): void {

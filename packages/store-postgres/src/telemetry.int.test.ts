@@ -5,7 +5,7 @@ import { createThidua, thiduaRegistry } from '@thidua/domain';
 import { TelemetryAttributes as A, type EventStore, type ProjectionStore } from '@thidua/eventsourcing';
 import { expectRejectedWithNothingAppended } from '@thidua/eventsourcing/testing';
 import { createThiduaProjections } from '@thidua/projections';
-import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-test-env';
+import { describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresEventStore } from './postgres-event-store';
 import { createPostgresProjectionStore } from './postgres-projection-store';
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { ConcurrencyError, type RecordedEvent, type SealedEvent } from '@thidua/eventsourcing';
+import { ConcurrencyError, DuplicateEventIdError, type RecordedEvent, type SealedEvent } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
-import { sqliteErrorCode } from './sqlite-error-code';
+import { sqliteErrorCode } from './sqlite-errors';
 
 type TipRow = [revision: bigint, hash: string | null];
 type InsertParams = [string, bigint, string, string, number, string, string, string];
@@ -16,6 +16,7 @@ export class EventAppender {
   private readonly tip: Database.Statement<[string], TipRow>;
   private readonly insert: Database.Statement<InsertParams>;
   private readonly revisionOf: Database.Statement<[string], bigint | null>;
+  private readonly placeOf: Database.Statement<[string], [string, bigint]>;
   private readonly write: Database.Transaction<(streamId: string, seal: (tip: StreamTip) => SealedEvent[]) => RecordedEvent[]>;
 
   constructor(db: Database.Database, clock: () => Date) {
@@ -35,6 +36,7 @@ export class EventAppender {
       .prepare<[string], bigint | null>('SELECT MAX(revision) FROM thidua_events WHERE stream_id = ?')
       .pluck(true)
       .safeIntegers(true);
+    this.placeOf = db.prepare<[string], [string, bigint]>('SELECT stream_id, revision FROM thidua_events WHERE id = ?').raw(true).safeIntegers(true);
 
     this.write = db.transaction((streamId: string, seal: (tip: StreamTip) => SealedEvent[]): RecordedEvent[] => {
       const row = this.tip.get(streamId);
@@ -75,18 +77,27 @@ export class EventAppender {
    * mismatch, unhashable payload) rolls the transaction back whole.
    */
   append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): RecordedEvent[] {
-    // The revision the sealed batch builds on, for the error should an insert collide.
-    const batch: { assumed: bigint | 'no_stream' | null } = { assumed: null };
+    // The revision the sealed batch builds on, and its ids, for the error should an insert collide.
+    const batch: { assumed: bigint | 'no_stream' | null; ids: string[] } = { assumed: null, ids: [] };
     const sealAndRemember = (tip: StreamTip): SealedEvent[] => {
       const sealed = seal(tip);
       const first = sealed[0];
       batch.assumed = first === undefined ? null : first.revision === 0n ? 'no_stream' : first.revision - 1n;
+      batch.ids = sealed.map((event) => event.id);
       return sealed;
     };
     try {
       return this.write.immediate(streamId, sealAndRemember);
     } catch (error) {
       const assumed = batch.assumed;
+      if (isUniqueViolation(error) && /thidua_events\.id\b/.test(String((error as Error).message))) {
+        // The id index refused the batch (rolled back whole): name the event that already holds one of its ids.
+        for (const id of batch.ids) {
+          const place = this.placeOf.get(id);
+          if (place) throw new DuplicateEventIdError(id, streamId, { streamId: place[0], revision: place[1] }, { cause: error });
+        }
+        throw new DuplicateEventIdError(batch.ids[0] ?? '?', streamId, null, { cause: error });
+      }
       if (assumed !== null && isUniqueViolation(error)) {
         // The tip read inside the write lock makes this unreachable for thidua writers; it guards against any
         // other writer of the file, and reports the conflict the way the kernel expects to retry or dedupe it.

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { ValidationError } from '@thidua/eventsourcing';
+import { StoreUnavailableError, ValidationError } from '@thidua/eventsourcing';
 import { ensureSchema } from './schema';
-import { sqliteErrorCode } from './sqlite-error-code';
+import { asStoreError, sqliteErrorCode } from './sqlite-errors';
 
 /** How a SQLite store reaches its database. */
 export interface SqliteConnectionOptions {
@@ -31,6 +31,8 @@ export interface SqliteConnection {
   readonly owned: boolean;
   /** False for an in-memory database, which dies with its connection. */
   readonly durable: boolean;
+  /** The store as errors name it: `sqlite:<file>`. */
+  readonly label: string;
   /** Closes the connection if the store owns it; a host-owned one is left open. */
   release(): void;
 }
@@ -66,12 +68,26 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
   if (typeof options.database !== 'string') {
     const db = options.database;
     if (!db.open) throw new Error('The SQLite database handed to the store is closed');
-    ensureSchema(db);
-    return { db, owned: false, durable: !db.memory, release: () => undefined };
+    const label = `sqlite:${db.name}`;
+    try {
+      ensureSchema(db);
+    } catch (error) {
+      throw asStoreError(error, label);
+    }
+    return { db, owned: false, durable: !db.memory, label, release: () => undefined };
   }
 
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  const db = new Database(sqliteFilename(options.database), { timeout: busyTimeoutMs });
+  const filename = sqliteFilename(options.database);
+  const label = `sqlite:${filename}`;
+  let db: Database.Database;
+  try {
+    db = new Database(filename, { timeout: busyTimeoutMs });
+  } catch (error) {
+    // A missing folder (better-sqlite3 says so with a TypeError of its own) or a path that cannot be a file.
+    const mapped = asStoreError(error, label);
+    throw mapped === error ? new StoreUnavailableError(label, { transient: false, cause: error }) : mapped;
+  }
   try {
     // journal_mode is persistent in the file; it cannot change inside a transaction, so it comes first.
     switchToWal(db, busyTimeoutMs);
@@ -79,13 +95,14 @@ export function openSqliteConnection(options: SqliteConnectionOptions): SqliteCo
     ensureSchema(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw asStoreError(error, label);
   }
   let released = false;
   return {
     db,
     owned: true,
     durable: !db.memory,
+    label,
     release() {
       if (released) return;
       released = true;

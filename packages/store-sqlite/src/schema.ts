@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { CorruptLogError } from '@thidua/eventsourcing';
+import { sqliteErrorCode } from './sqlite-errors';
 
 /** One step of the schema's history. Steps are append-only: a released step is never edited. */
 export interface SqliteMigration {
@@ -57,6 +59,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'event ids unique in the whole store',
+    // Also what findIdenticalAppend and the duplicate-id refusal look ids up by.
+    sql: `CREATE UNIQUE INDEX thidua_events_id ON thidua_events (id);`,
+  },
 ];
 
 /** The schema version this code writes and reads. */
@@ -107,9 +115,38 @@ export function ensureSchema(db: Database.Database, migrations: readonly SqliteM
     const record = db.prepare('INSERT INTO thidua_schema_version (version, description, applied_at) VALUES (?, ?, ?)');
     for (const migration of migrations) {
       if (migration.version <= found) continue;
-      db.exec(migration.sql);
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw refusalOf(db, migration, error);
+      }
       record.run(migration.version, migration.description, new Date().toISOString());
     }
   });
   upgrade.immediate();
+}
+
+/**
+ * Why a step could not run, as a typed error where the data is the reason:
+ * a log written before event ids had to be unique may hold one id twice, and
+ * then the unique index cannot be built. The whole upgrade is rolled back, so
+ * the file stays readable by the version that wrote it.
+ */
+function refusalOf(db: Database.Database, migration: SqliteMigration, error: unknown): unknown {
+  if (sqliteErrorCode(error) !== 'SQLITE_CONSTRAINT_UNIQUE' || !migration.sql.includes('thidua_events_id')) return error;
+  const id = db.prepare('SELECT id FROM thidua_events GROUP BY id HAVING count(*) > 1 LIMIT 1').pluck().get() as string | undefined;
+  if (id === undefined) return error;
+  const places = db
+    .prepare<[string], [string, bigint]>('SELECT stream_id, revision FROM thidua_events WHERE id = ? ORDER BY position')
+    .raw(true)
+    .safeIntegers(true)
+    .all(id);
+  const [first, second] = places;
+  return new CorruptLogError(
+    second?.[0] ?? '?',
+    second?.[1] ?? null,
+    `event id ${id} is also at ${first?.[0]}@${first?.[1]}. Event ids must be unique in the store, so ${db.name} cannot be upgraded to schema version ${migration.version} (${migration.description}) until every copy but one is removed or given another id (thidua export, fix the lines, import into a new store); nothing was changed`,
+    { eventId: id, places: places.map(([streamId, revision]) => ({ streamId, revision })), migration: migration.version },
+    { cause: error },
+  );
 }

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
-import { tempDatabasePath } from './__fixtures__/temp-database';
+import { isTransientStoreError, StoreUnavailableError, verifyChains, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { tempDatabasePath } from './__fixtures__/sqlite-target';
 import { openSqliteConnection, sqliteFilename } from './connection';
-import { createSqliteEventStore } from '.';
+import { createSqliteEventStore, createSqliteProjectionLeases, createSqliteProjectionStore } from '.';
 
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -57,7 +58,7 @@ describe('SQLite event store', () => {
       await viaUrl.close();
       const viaPath = createSqliteEventStore({ database: file.path });
       expect(await viaPath.streamRevision('bloc-tn')).toBe(0n);
-      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true });
+      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true, uniqueEventIds: true });
       await viaPath.close();
     });
 
@@ -68,6 +69,51 @@ describe('SQLite event store', () => {
       expect(one.capabilities.durable).toBe(false);
       expect(await two.headPosition()).toBeNull();
       await Promise.all([one.close(), two.close()]);
+    });
+
+    it('refuses a file that cannot be opened with a lasting store_unavailable naming it', () => {
+      const notADatabase = `${file.path}.txt`;
+      writeFileSync(notADatabase, 'thi đua khen thưởng — not a database, but long enough to have a header\n'.repeat(20));
+      const unopenable = [join(file.path, 'missing-folder', 'thidua.db'), dirname(file.path), notADatabase];
+      for (const location of unopenable) {
+        for (const open of [createSqliteEventStore, createSqliteProjectionStore, createSqliteProjectionLeases]) {
+          let failure: unknown;
+          try {
+            open({ database: `sqlite:${location}` });
+          } catch (error) {
+            failure = error;
+          }
+          expect(failure).toBeInstanceOf(StoreUnavailableError);
+          expect(failure).toMatchObject({ code: 'store_unavailable', transient: false, store: `sqlite:${location}` });
+          expect(isTransientStoreError(failure)).toBe(false);
+        }
+      }
+    });
+
+    it('reports a write lock held past the busy timeout as a transient store_unavailable, writing nothing', async () => {
+      const store = track(createSqliteEventStore({ database: file.path, busyTimeoutMs: 10 }));
+      const projections = track(createSqliteProjectionStore({ database: file.path, busyTimeoutMs: 10 }));
+      const leases = track(createSqliteProjectionLeases({ database: file.path, busyTimeoutMs: 10 }));
+      const other = new Database(file.path);
+      try {
+        other.exec('BEGIN IMMEDIATE');
+        const refusals = await Promise.all([
+          store.appendToStream('s', [{ type: 'Tested', data: {} }]).catch((error: unknown) => error),
+          projections.commit('p', { version: 1, expectedCheckpoint: null, checkpoint: 1n, changes: new Map() }).catch((error: unknown) => error),
+          leases.tryAcquire('p', 'me', 1_000).catch((error: unknown) => error),
+        ]);
+        for (const refusal of refusals) {
+          expect(refusal).toMatchObject({ code: 'store_unavailable', transient: true, store: `sqlite:${file.path}` });
+          expect(isTransientStoreError(refusal)).toBe(true);
+        }
+        other.exec('ROLLBACK');
+        expect(await store.headPosition()).toBeNull();
+        expect(await projections.getState('p')).toBeNull();
+        expect(await leases.holder('p')).toBeNull();
+        expect((await store.appendToStream('s', [{ type: 'Tested', data: {} }])).position).toBe(1n);
+      } finally {
+        other.close();
+      }
     });
 
     it('reads locations as the CLI does, refusing an empty one with validation_failed', () => {

@@ -3,6 +3,7 @@ import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/d
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';
+import { guarded } from './sqlite-errors';
 import { announceAppend, AppendNotifier } from './subscribe';
 
 /** Options of {@link createSqliteEventStore}. */
@@ -38,8 +39,9 @@ class SqliteEventStoreDriver implements EventStoreDriver {
     clock: () => Date,
     changePollIntervalMs: number,
   ) {
-    // One writer at a time and positions from the rowid: dense, and committed in position order.
-    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable };
+    // One writer at a time (one write lock per file) and positions from the rowid: dense, committed in position
+    // order. Event ids are unique through the thidua_events_id index (schema version 2).
+    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable, uniqueEventIds: true };
     this.appender = new EventAppender(connection.db, clock);
     this.reads = new EventReads(connection.db);
     this.notifier = new AppendNotifier(connection.db, () => this.reads.headPosition(), changePollIntervalMs);
@@ -52,29 +54,29 @@ class SqliteEventStoreDriver implements EventStoreDriver {
       // on this connection may already have seen, and their positions would then be reused by other events.
       throw new Error('SQLite event store: cannot append while the connection is inside a transaction its host opened');
     }
-    const recorded = this.appender.append(streamId, seal);
+    const recorded = guarded(this.connection.label, () => this.appender.append(streamId, seal));
     announceAppend(this.connection.db);
     return recorded;
   }
 
   async readStreamPage(streamId: string, options: Parameters<EventStoreDriver['readStreamPage']>[1]): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.reads.streamPage(streamId, options);
+    return guarded(this.connection.label, () => this.reads.streamPage(streamId, options));
   }
 
   async readAllPage(options: Parameters<EventStoreDriver['readAllPage']>[0]): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.reads.allPage(options);
+    return guarded(this.connection.label, () => this.reads.allPage(options));
   }
 
   async streamRevision(streamId: string): Promise<bigint | null> {
     this.assertOpen();
-    return this.reads.streamRevision(streamId);
+    return guarded(this.connection.label, () => this.reads.streamRevision(streamId));
   }
 
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
-    return this.reads.headPosition();
+    return guarded(this.connection.label, () => this.reads.headPosition());
   }
 
   onAppended(listener: () => void): () => void {

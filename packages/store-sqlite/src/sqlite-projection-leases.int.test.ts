@@ -1,6 +1,6 @@
 import { createInMemoryEventStore, createProjectionRunner } from '@thidua/eventsourcing';
-import { tempDatabasePath } from './__fixtures__/temp-database';
-import { tallyProjection } from './__fixtures__/tally';
+import { TALLY_PROJECTION, tallyProjection } from '@thidua/eventsourcing/testing';
+import { tempDatabasePath } from './__fixtures__/sqlite-target';
 import { createSqliteProjectionLeases, createSqliteProjectionStore } from '.';
 
 describe('SQLite projection leases', () => {
@@ -54,12 +54,12 @@ describe('SQLite projection leases', () => {
   it('serves leased runners: the second stands by while the first holds the lease, then takes over', async () => {
     now = Date.now();
     const events = createInMemoryEventStore();
-    const score = (points: number) => events.appendToStream('pledge-a', [{ type: 'Scored', data: { unit: 'a', points } }]);
+    const score = (n: number) => events.appendToStream('pledge-a', [{ type: 'Counted', data: { n } }]);
     await score(1);
     const projections = createSqliteProjectionStore({ database: file.path });
     closers.push(() => projections.close());
     const runner = (owner: string) =>
-      createProjectionRunner({ eventStore: events, projectionStore: projections, projection: tallyProjection, lease: { leases: open(), owner, ttlMs: 60_000, retryMs: 5 } });
+      createProjectionRunner({ eventStore: events, projectionStore: projections, projection: tallyProjection({ applier: owner }), lease: { leases: open(), owner, ttlMs: 60_000, retryMs: 5 } });
     const first = runner('first');
     first.start();
     await first.waitForPosition(1n);
@@ -67,13 +67,13 @@ describe('SQLite projection leases', () => {
     second.start();
     await score(2);
     await first.waitForPosition(2n);
-    expect((await open().holder(tallyProjection.name))?.owner).toBe('first');
+    expect((await open().holder(TALLY_PROJECTION))?.owner).toBe('first');
     await first.stop();
     await score(3);
     await second.waitForPosition(3n);
-    expect((await open().holder(tallyProjection.name))?.owner).toBe('second');
+    expect((await open().holder(TALLY_PROJECTION))?.owner).toBe('second');
     await second.stop();
-    expect(await projections.getDocument(tallyProjection.name, 'unit:a')).toEqual({ unit: 'a', points: 6, events: 3, positions: ['1', '2', '3'] });
+    expect(await projections.getDocument(TALLY_PROJECTION, 'pledge-a')).toEqual({ version: 1, positions: ['1', '2', '3'], appliedBy: ['first', 'first', 'second'] });
     await events.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { LeaseHolder, ProjectionLeases } from '@thidua/eventsourcing';
 import { openSqliteConnection, type SqliteConnectionOptions } from './connection';
+import { guarded } from './sqlite-errors';
 
 /** Options of {@link createSqliteProjectionLeases}. */
 export interface SqliteProjectionLeasesOptions extends SqliteConnectionOptions {
@@ -53,15 +54,15 @@ export function createSqliteProjectionLeases(options: SqliteProjectionLeasesOpti
   return {
     async tryAcquire(projection, owner, ttlMs) {
       assertOpen();
-      return acquire.immediate(projection, owner, ttlMs);
+      return guarded(connection.label, () => acquire.immediate(projection, owner, ttlMs));
     },
     async release(projection, owner) {
       assertOpen();
-      remove.run(projection, owner);
+      guarded(connection.label, () => remove.run(projection, owner));
     },
     async holder(projection): Promise<LeaseHolder | null> {
       assertOpen();
-      const current = read.get(projection);
+      const current = guarded(connection.label, () => read.get(projection));
       return current && current[1] > clock() ? { owner: current[0], expiresAt: current[1] } : null;
     },
     async close() {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createProjectionRunner, type ProjectionStore } from '@thidua/eventsourcing';
-import { tallyProjection, type Tally } from './__fixtures__/tally';
+import { TALLY_PROJECTION, tallyProjection, type TallyDoc } from '@thidua/eventsourcing/testing';
 import { createSqliteEventStore, createSqliteProjectionStore } from '.';
 
 describe('SQLite projection store', () => {
@@ -17,14 +17,15 @@ describe('SQLite projection store', () => {
 
   it('shares a host connection with the event store and leaves it open on close', async () => {
     const events = createSqliteEventStore({ database: db });
-    await events.appendToStream('pledge-a', [{ type: 'Scored', data: { unit: 'a', points: 2 } }, { type: 'Scored', data: { unit: 'b', points: 3 } }]);
-    await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection }).catchUp();
-    expect(await store.getDocument<Tally>(tallyProjection.name, 'unit:b')).toEqual({ unit: 'b', points: 3, events: 1, positions: ['2'] });
+    await events.appendToStream('pledge-a', [{ type: 'Counted', data: {} }]);
+    await events.appendToStream('pledge-b', [{ type: 'Counted', data: {} }]);
+    await createProjectionRunner({ eventStore: events, projectionStore: store, projection: tallyProjection({ applier: 'host' }) }).catchUp();
+    expect(await store.getDocument<TallyDoc>(TALLY_PROJECTION, 'pledge-b')).toEqual({ version: 1, positions: ['2'], appliedBy: ['host'] });
     await events.close();
     await store.close();
     expect(db.open).toBe(true);
-    expect(db.prepare('SELECT checkpoint FROM thidua_projections WHERE name = ?').pluck().get(tallyProjection.name)).toBe('2');
-    await expect(store.getState(tallyProjection.name)).rejects.toThrow(/closed/);
+    expect(db.prepare('SELECT checkpoint FROM thidua_projections WHERE name = ?').pluck().get(TALLY_PROJECTION)).toBe('2');
+    await expect(store.getState(TALLY_PROJECTION)).rejects.toThrow(/closed/);
   });
 
   it('loads any number of documents in one read, whatever their keys hold', async () => {

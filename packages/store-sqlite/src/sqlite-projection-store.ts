@@ -7,6 +7,7 @@ import {
   type ProjectionStore,
 } from '@thidua/eventsourcing';
 import { openSqliteConnection, type SqliteConnectionOptions } from './connection';
+import { guarded } from './sqlite-errors';
 import { prefixRangeEnd } from './read';
 
 /** Options of {@link createSqliteProjectionStore}. */
@@ -78,11 +79,14 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
     deleteState.run(projection);
   });
 
+  // Every call of the store's own: a file that cannot serve (locked past the busy timeout, unreadable) becomes store_unavailable.
+  const run = <T>(call: () => T): T => guarded(connection.label, call);
+
   return {
     name: 'sqlite',
     async getState(projection) {
       assertOpen();
-      return readState(projection);
+      return run(() => readState(projection));
     },
     async getDocuments(projection, keys) {
       assertOpen();
@@ -91,46 +95,43 @@ export function createSqliteProjectionStore(options: SqliteProjectionStoreOption
       if (keys.length === 1) {
         // A live runner prefetches one event at a time: skip the JSON array for the common single key.
         const key = keys[0]!;
-        const doc = document.get(projection, key);
+        const doc = run(() => document.get(projection, key));
         if (doc !== undefined) result.set(key, JSON.parse(doc));
         return result;
       }
       // One statement for any number of keys: they travel as one JSON array.
-      for (const [key, doc] of documents.all(projection, JSON.stringify(keys))) result.set(key, JSON.parse(doc));
+      for (const [key, doc] of run(() => documents.all(projection, JSON.stringify(keys)))) result.set(key, JSON.parse(doc));
       return result;
     },
     async getDocument<T>(projection: string, key: string) {
       assertOpen();
-      const doc = document.get(projection, key);
+      const doc = run(() => document.get(projection, key));
       return doc === undefined ? undefined : (JSON.parse(doc) as T);
     },
     async listDocuments<T>(projection: string, listOptions: { prefix?: string } = {}) {
       assertOpen();
       const prefix = listOptions.prefix ?? '';
-      const rows =
-        prefix === ''
-          ? listAll.all(projection)
-          : listRange.all(projection, prefix, prefixRangeEnd(prefix));
+      const rows = run(() => (prefix === '' ? listAll.all(projection) : listRange.all(projection, prefix, prefixRangeEnd(prefix))));
       return rows.map(([key, doc]) => ({ key, doc: JSON.parse(doc) as T }));
     },
     async commit(projection, batch) {
       assertOpen();
       // Serialise before the transaction: a document that is not JSON fails the batch before anything is written.
       const serialized = [...batch.changes].map(([key, doc]): [string, string | null] => [key, doc === null ? null : toJson(projection, key, doc)]);
-      commitBatch.immediate(projection, batch, serialized);
+      run(() => commitBatch.immediate(projection, batch, serialized));
     },
     async reset(projection, version) {
       assertOpen();
-      resetProjection.immediate(projection, version);
+      run(() => resetProjection.immediate(projection, version));
     },
     async drop(projection) {
       assertOpen();
-      dropProjection.immediate(projection);
+      run(() => dropProjection.immediate(projection));
     },
     async promote(staging, target) {
       assertOpen();
       // One transaction: readers (other connections included) see the old documents or the new ones, never a mix.
-      promoteStaging.immediate(staging, target);
+      run(() => promoteStaging.immediate(staging, target));
     },
     async close() {
       if (closed) return;

@@ -124,9 +124,14 @@ export interface CreateEventStoreOptions {
 export interface StoreCapabilities {
   /** Positions are dense (1, 2, 3…) rather than sparse. */
   densePositions: boolean;
-  /** Appends from concurrent writers to different streams may commit out of position order in the backend. */
+  /**
+   * Writers do not all queue behind one store-wide lock: while one process is
+   * inside an append, a projection commit or a lease renewal elsewhere goes
+   * ahead. False: one write at a time in the whole store (a writer that cannot
+   * get the lock within its wait fails as a transient `store_unavailable`).
+   */
   concurrentWriters: boolean;
-  /** The store survives a process restart. */
+  /** What is committed outlives the process, and other processes can open the same store. */
   durable: boolean;
   /**
    * Every event the store returns is the one appended through this kernel,

@@ -1,9 +1,11 @@
-import { describeEventStoreContract, describeProjectionLeasesContract, describeProjectionStoreContract } from '../testing';
-import { createInMemoryEventStore, createInMemoryProjectionLeases, createInMemoryProjectionStore } from '.';
+import { describeStoreContracts } from '../testing';
+import { storeTarget } from './__fixtures__/memory-target';
+import { createInMemoryProjectionLeases } from '.';
 
-describeEventStoreContract('memory', async (options) => createInMemoryEventStore(options), { densePositions: true, concurrentWriters: false, durable: false, keepsValidatedPayloads: true, uniqueEventIds: true });
-describeProjectionStoreContract('memory', async () => createInMemoryProjectionStore());
-describeProjectionLeasesContract('memory', async () => {
-  const leases = createInMemoryProjectionLeases();
-  return { open: async () => leases, close: async () => undefined };
+describeStoreContracts('memory', storeTarget, {
+  // One lease map for every handle: in memory, "another process" is the same object.
+  leases: async () => {
+    const leases = createInMemoryProjectionLeases();
+    return { open: async () => leases, close: async () => undefined };
+  },
 });

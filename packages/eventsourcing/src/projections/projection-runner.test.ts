@@ -7,6 +7,7 @@ import { createProjectionRunner, waitForCheckpoint } from './projection-runner';
 import { readsBeforePromote } from '../testing/reads-before-promote';
 import type { EventStoreDriver } from '../driver/event-store-driver';
 import { StoreUnavailableError } from '../errors/store-unavailable';
+import { waitUntil } from '../testing/wait-until';
 
 /** Counts every applied event per stream, and records positions so a double application shows. */
 const counting: Projection<{ positions: string[] }> = {
@@ -18,14 +19,6 @@ const counting: Projection<{ positions: string[] }> = {
     const doc = docs.get(e.streamId) ?? { positions: [] };
     docs.set(e.streamId, { positions: [...doc.positions, e.position.toString()] });
   },
-};
-
-const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 };
 
 describe('projection runner with leases', () => {
@@ -44,7 +37,7 @@ describe('projection runner with leases', () => {
     const a = runner('a');
     const b = runner('b');
     a.start();
-    await waitUntil(async () => (await leases.holder('counting'))?.owner === 'a');
+    await waitUntil(async () => (await leases.holder('counting'))?.owner === 'a', { what: 'a holds the lease' });
     b.start();
     for (let i = 0; i < 10; i += 1) await events.appendToStream(`s-${i % 3}`, [{ type: 'Tick', data: { i } }]);
     await a.waitForPosition(10n);
@@ -52,7 +45,7 @@ describe('projection runner with leases', () => {
 
     await a.stop();
     for (let i = 10; i < 20; i += 1) await events.appendToStream(`s-${i % 3}`, [{ type: 'Tick', data: { i } }]);
-    await waitUntil(async () => (await leases.holder('counting'))?.owner === 'b');
+    await waitUntil(async () => (await leases.holder('counting'))?.owner === 'b', { what: 'b holds the lease' });
     await b.waitForPosition(20n);
     await b.stop();
 
@@ -180,7 +173,7 @@ describe('projection runner across versions and failures', () => {
       onError: (error) => errors.push(error),
     });
     const { done } = old.start();
-    await waitUntil(async () => errors.length >= 2);
+    await waitUntil(async () => errors.length >= 2, { what: 'two errors reported' });
     await old.stop();
     await expect(done).resolves.toBeUndefined();
     expect(errors[0]).toMatchObject({ code: 'projection_outdated' });

@@ -5,6 +5,8 @@ import type { EventStoreDriver } from '../driver/event-store-driver';
 import { verifyChains } from '../hash-chain/hash-chain';
 import { createEventRegistry, defineEvent, type EventRegistry } from '../registry/event-registry';
 import { describeIntegrityContract } from './integrity-contract';
+import { waitUntil } from './wait-until';
+import { collect } from './store-log-checks';
 
 /**
  * Builds a fresh, empty store; the suite closes it after each test. Pass
@@ -20,38 +22,31 @@ let counter = 0;
 /** Stream ids unique per test, so suites may share one backing database. */
 const uniqueStream = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter += 1)}`;
 const event = (n: number, type = 'Tested') => ({ type, data: { n } });
-const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-};
 const expectCode = async (promise: Promise<unknown>, code: string) => {
   await expect(promise).rejects.toMatchObject({ code });
 };
 
 /**
  * The conformance suite every `EventStore` adapter runs. Real differences are
- * declared through `capabilities`, never by skipping tests by name.
+ * read from the store's own `capabilities`, never declared a second time and
+ * never met by skipping tests by name: `densePositions` decides whether the
+ * positions must be exactly 1, 2, 3… (with no hole left by a failed append)
+ * or only increase. The process-level flags (`durable`, `concurrentWriters`)
+ * are read by {@link describeDurabilityContract} and {@link describeReplicaContract}.
  *
  * @example
- * describeEventStoreContract('memory', async (o) => createInMemoryEventStore(o), { densePositions: true, concurrentWriters: false, durable: false });
+ * describeEventStoreContract('memory', async (options) => createInMemoryEventStore(options));
  */
-export function describeEventStoreContract(
-  name: string,
-  factory: EventStoreFactory,
-  capabilities: StoreCapabilities,
-): void {
+export function describeEventStoreContract(name: string, factory: EventStoreFactory): void {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
+    let capabilities: StoreCapabilities;
     beforeEach(async () => {
       store = await factory({});
+      capabilities = store.capabilities;
     });
     afterEach(async () => {
       await store.close();
-    });
-
-    it('declares the capabilities it was registered with', () => {
-      expect(store.capabilities).toEqual(capabilities);
     });
 
     describe('append and expected revisions', () => {
@@ -176,9 +171,18 @@ export function describeEventStoreContract(
         const s = uniqueStream('race');
         await store.appendToStream(s, [event(-1)], { expectedRevision: 'no_stream' });
         let conflicts = 0;
+        // The first round starts together: every writer has read the tip before any of them appends.
+        let readers = 0;
+        let allRead!: () => void;
+        const firstRound = new Promise<void>((resolve) => (allRead = resolve));
         const writer = async (w: number) => {
-          for (;;) {
+          for (let round = 0; ; round += 1) {
             const revision = await store.streamRevision(s);
+            if (round === 0) {
+              readers += 1;
+              if (readers === 20) allRead();
+              await firstRound;
+            }
             try {
               await store.appendToStream(s, [{ type: 'Tested', data: { writer: w } }], { expectedRevision: revision ?? 'no_stream' });
               return;
@@ -193,7 +197,8 @@ export function describeEventStoreContract(
         expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 21 }, (_, i) => BigInt(i)));
         const writers = read.slice(1).map((e) => (e.data as { writer: number }).writer).sort((a, b) => a - b);
         expect(writers).toEqual(Array.from({ length: 20 }, (_, i) => i));
-        if (capabilities.concurrentWriters) expect(conflicts).toBeGreaterThanOrEqual(0);
+        // All read revision 0 before anyone appended: all but one lost that first round.
+        expect(conflicts).toBeGreaterThanOrEqual(19);
       });
     });
 
@@ -338,6 +343,25 @@ export function describeEventStoreContract(
         expect(page.map((e) => e.type)).toEqual(['A2', 'B1']);
       });
 
+      it('numbers the log densely when it says so, whatever failed or raced on the way; otherwise only increasingly', async () => {
+        const prefix = uniqueStream('dense');
+        await store.appendToStream(`${prefix}-a`, [event(1), event(2)]);
+        // A refused append, a batch that cannot be sealed, and a lost no_stream race: none may take a position.
+        await expectCode(store.appendToStream(`${prefix}-a`, [event(3)], { expectedRevision: 'no_stream' }), 'concurrency');
+        await expect(store.appendToStream(`${prefix}-b`, [event(4), { type: 'Tested', data: { n: 5n } }])).rejects.toThrow();
+        await Promise.allSettled([0, 1].map((n) => store.appendToStream(`${prefix}-c`, [event(n)], { expectedRevision: 'no_stream' })));
+        await Promise.all(Array.from({ length: 6 }, (_, n) => store.appendToStream(`${prefix}-d${n}`, [event(n), event(n)])));
+        await store.appendToStream(`${prefix}-a`, [event(6)]);
+        const positions = (await collect(store.readAll())).map((e) => e.position);
+        expect(positions).toHaveLength(2 + 1 + 12 + 1);
+        if (capabilities.densePositions) {
+          expect(positions).toEqual(positions.map((_, i) => BigInt(i + 1)));
+        } else {
+          for (let i = 1; i < positions.length; i += 1) expect(positions[i]! > positions[i - 1]!).toBe(true);
+        }
+        expect(await store.headPosition()).toBe(positions[positions.length - 1]);
+      });
+
       it('reports an empty store with a null head and no events', async () => {
         expect(await store.headPosition()).toBeNull();
         expect(await collect(store.readAll())).toEqual([]);
@@ -398,9 +422,9 @@ export function describeEventStoreContract(
             caughtUp += 1;
           },
         });
-        await waitUntil(() => caughtUp > 0);
+        await waitUntil(() => caughtUp > 0, { what: 'the subscription caught up' });
         await store.appendToStream(`${prefix}-y`, [event(3, 'Other'), event(4, 'Wanted')]);
-        await waitUntil(() => received.length === 2);
+        await waitUntil(() => received.length === 2, { what: 'both wanted events delivered' });
         await subscription.stop();
         await store.appendToStream(`${prefix}-z`, [event(5, 'Wanted')]);
         await new Promise((resolve) => setTimeout(resolve, 60));
@@ -498,13 +522,5 @@ export function describeEventStoreContract(
       });
     });
   });
-  describeIntegrityContract(name, factory, capabilities);
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  describeIntegrityContract(name, factory);
 }

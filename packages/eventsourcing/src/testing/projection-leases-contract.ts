@@ -3,6 +3,7 @@ import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection
 import type { Projection } from '../projections/projection';
 import type { ProjectionLeases } from '../projections/projection-leases';
 import { createProjectionRunner } from '../projections/projection-runner';
+import { waitUntil } from './wait-until';
 
 /**
  * One fresh lease storage (a database, a file, a map) for one test. `open()`
@@ -23,14 +24,6 @@ let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${(counter += 1)}`;
 /** Long enough that no test ever sees it run out by accident, however slow the machine. */
 const LONG_TTL_MS = 60_000;
-
-async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 interface Positions {
   positions: string[];
@@ -126,7 +119,7 @@ export function describeProjectionLeasesContract(name: string, factory: Projecti
     it('hands an expired lease to another owner, and the former holder cannot renew it back', async () => {
       const p = uniqueName('expiry');
       expect(await first.tryAcquire(p, 'a', 100)).toBe(true);
-      await waitUntil(async () => (await second.holder(p)) === null, 'the 100 ms lease to expire');
+      await waitUntil(async () => (await second.holder(p)) === null, { what: 'the 100 ms lease to expire' });
       expect(await second.tryAcquire(p, 'b', LONG_TTL_MS)).toBe(true);
       expect(await first.tryAcquire(p, 'a', LONG_TTL_MS)).toBe(false);
       expect((await first.holder(p))?.owner).toBe('b');

@@ -13,6 +13,7 @@ import {
   type Direction,
   type Position,
 } from '@eventstore/db-client';
+import { waitUntil } from '@thidua/eventsourcing/testing';
 import { startEventStoreDbDouble, type EventStoreDbDouble, type EventStoreDbDoubleOptions } from '.';
 
 /*
@@ -105,9 +106,9 @@ describe.each<[string, EventStoreDbDoubleOptions]>([
     subscription.on('data', (e: AllStreamResolvedEvent) => {
       seen.push(`${e.event!.type}:${(e.event!.data as { n: number }).n}`);
     });
-    await waitFor(() => seen.includes('caughtUp'));
+    await waitUntil(() => seen.includes('caughtUp'));
     await client.appendToStream('s', ev('Wanted', 4));
-    await waitFor(() => seen.length === 4);
+    await waitUntil(() => seen.length === 4);
     expect(seen).toEqual(['confirmation', 'Wanted:3', 'caughtUp', 'Wanted:4']);
     expect(checkpoints.length).toBeGreaterThan(0);
     expect(double.subscriptionRequests[0]).toEqual({
@@ -122,9 +123,9 @@ describe.each<[string, EventStoreDbDoubleOptions]>([
     const live = client.subscribeToAll();
     live.on('error', (error) => errors.push(error));
     live.on('data', () => undefined);
-    await waitFor(() => double.activeSubscriptions() === 1);
+    await waitUntil(() => double.activeSubscriptions() === 1);
     double.dropSubscriptions();
-    await waitFor(() => errors.length === 1);
+    await waitUntil(() => errors.length === 1);
     expect(errors[0]).toBeInstanceOf(UnavailableError);
 
     double.refuseSubscriptions(1);
@@ -134,11 +135,3 @@ describe.each<[string, EventStoreDbDoubleOptions]>([
     expect(double.activeSubscriptions()).toBe(0);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
