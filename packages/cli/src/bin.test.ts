@@ -35,7 +35,7 @@ describe('the thidua bin', () => {
     const run = await runBin(['--store', 'postgres://thidua:s3cret@127.0.0.1:1/thidua', 'export'], { cwd: dir.path });
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^error \[store_unavailable\] Store postgres:\/\/thidua@127\.0\.0\.1:1\/thidua is unavailable: /);
+    expect(run.stderr).toMatch(/^error \[store_unavailable\] Store postgres:\/\/thidua@127\.0\.0\.1:1\/thidua schema thidua is unavailable: /);
     expect(run.stderr).not.toContain('s3cret');
   });
 });

@@ -133,12 +133,12 @@ describe('thidua command line', () => {
       // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
       const run = await runMain(['--store', 'postgres://thidua:s3cret@127.0.0.1:1/thidua', 'list']);
       expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(/^error \[store_unavailable\] Store postgres:\/\/thidua@127\.0\.0\.1:1\/thidua is unavailable: .*ECONNREFUSED/);
+      expect(run.stderr).toMatch(/^error \[store_unavailable\] Store postgres:\/\/thidua@127\.0\.0\.1:1\/thidua schema thidua is unavailable: .*ECONNREFUSED/);
       expect(run.stderr).not.toContain('s3cret');
       const json = await runMain(['--store', 'postgres://thidua:s3cret@127.0.0.1:1/thidua', 'list', '--format', 'json']);
       expect(json.code).toBe(3);
       expect(JSON.parse(json.stderr)).toEqual({
-        error: { code: 'store_unavailable', message: expect.stringContaining('ECONNREFUSED'), store: 'postgres://thidua@127.0.0.1:1/thidua', transient: true },
+        error: { code: 'store_unavailable', message: expect.stringContaining('ECONNREFUSED'), store: 'postgres://thidua@127.0.0.1:1/thidua schema thidua', transient: true },
         exitCode: 3,
       });
       expect(json.stderr).not.toContain('s3cret');

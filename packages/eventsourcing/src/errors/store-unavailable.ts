@@ -89,6 +89,8 @@ export function withoutCredentials(store: string): string {
 }
 
 function causeText(cause: unknown): string {
-  if (cause instanceof Error) return withoutCredentials(cause.message);
+  // Duck-typed, not `instanceof Error`: an error made in another realm (a vm context, a jest sandbox) is still an error.
+  const message = typeof cause === 'object' && cause !== null ? (cause as { message?: unknown }).message : undefined;
+  if (typeof message === 'string') return withoutCredentials(message);
   return cause === undefined ? '' : withoutCredentials(String(cause));
 }
