@@ -19,6 +19,8 @@ export const BUSINESS_TIME_FIELD = {
   RankAssigned: 'assignedAt',
   AwardProposed: 'proposedAt',
   CampaignClosed: 'closedAt',
+  AwardDecided: 'decidedAt',
+  PledgesClassified: 'classifiedAt',
   PledgeSigned: 'signedAt',
   ScoreRecorded: 'scoredAt',
   AdjustmentRecorded: 'adjustedAt',

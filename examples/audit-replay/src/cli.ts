@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isThiduaError } from '@thidua/eventsourcing';
-import { renderStandingsTable } from '@thidua/projections';
+import { renderStandingsTable } from '@thidua/render';
 import { auditReplay, type AuditReplayResult } from './audit-replay';
 
 /** Where the CLI writes: injectable so tests read what a user would see. */

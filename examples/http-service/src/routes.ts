@@ -7,9 +7,10 @@ import {
   getCampaignProgress,
   getChairHistory,
   getYearEndStandings,
-  renderStandingsHtml,
+  toStandingsJson,
   type ReadOptions,
 } from '@thidua/projections';
+import { renderStandingsHtml } from '@thidua/render';
 import type { Authenticate } from './authentication';
 import { HttpRequestError } from './http-errors';
 import type { HealthReport } from './projection-health';
@@ -210,7 +211,7 @@ async function getStandings(
   }
   const standings = await getYearEndStandings(context.projectionStore, { blocId, year: Number(year), ...readOptions(request, url, context) });
   if (standings === null) throw new NotFoundError(`No campaign of bloc ${blocId} for ${year}`, { blocId, year: Number(year) });
-  return format === 'html' ? { status: 200, html: renderStandingsHtml(standings) } : { status: 200, json: standings };
+  return format === 'html' ? { status: 200, html: renderStandingsHtml(standings) } : { status: 200, json: toStandingsJson(standings) };
 }
 
 function readOptions(request: IncomingMessage, url: URL, context: RouteContext): ReadOptions {

@@ -104,6 +104,7 @@ describe('published packages, installed from their tarballs into a project outsi
       '@thidua/domain',
       '@thidua/eventsourcing',
       '@thidua/projections',
+      '@thidua/render',
       '@thidua/store-eventstoredb',
       '@thidua/store-postgres',
       '@thidua/store-sqlite',

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInMemoryEventStore, recordedFromNdjson, toNdjsonLine, type NdjsonEvent, type RecordedEvent } from '@thidua/eventsourcing';
-import { evolvePledge, initialPledgeState, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
+import { initialPledgeState, pledgeModule, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
 import { foldProjection } from '@thidua/eventsourcing/testing';
 import { standingsProjection } from '@thidua/projections';
 import { appendGrouped, appendInChunks, appendInterleaved } from './append-workload';
@@ -47,7 +47,7 @@ export function foldStandings(events: Iterable<RecordedEvent>): ReadonlyMap<stri
 /** The pledge decider's `evolve` over a pledge stream. */
 export function foldPledge(events: Iterable<RecordedEvent>): PledgeState {
   let state = initialPledgeState;
-  for (const event of events) state = evolvePledge(state, event as unknown as PledgeEvent);
+  for (const event of events) state = pledgeModule.decider.evolve(state, event as unknown as PledgeEvent);
   return state;
 }
 

@@ -11,14 +11,7 @@ import {
   pledgeIdOf,
   pledgeStream,
   type Assessor,
-  type BlocEstablishedData,
-  type CampaignLaunchedData,
-  type ChairFlagTransferredData,
-  type DeputyChairElectedData,
-  type MemberAdmittedData,
-  type PledgeSignedData,
-  type ScoreRecordedData,
-  type ScoringOpenedData,
+  type ThiduaEventData,
 } from '@thidua/domain';
 
 /** Sizes and seed of a workload. */
@@ -155,7 +148,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
     campaigns.push({ blocId, campaignId, year, chairUnitId, criteria, unitIds: units });
 
     const blocEvents: NewEvent[] = [];
-    const established: BlocEstablishedData = {
+    const established: ThiduaEventData<'BlocEstablished'> = {
       blocId,
       name: `Khối thi đua số ${b + 1}`,
       authority: 'UBND tỉnh Tây Ninh',
@@ -163,18 +156,18 @@ export function campaignYear(options: WorkloadOptions): Workload {
     };
     blocEvents.push({ type: 'BlocEstablished', data: established, ...metadataOf(COUNCIL, blocStream(blocId)) });
     units.forEach((unitId, u) => {
-      const admitted: MemberAdmittedData = { blocId, unitId, unitName: `Đơn vị ${b + 1}.${u + 1}`, admittedAt: businessTime(year, 10 + u) };
+      const admitted: ThiduaEventData<'MemberAdmitted'> = { blocId, unitId, unitName: `Đơn vị ${b + 1}.${u + 1}`, admittedAt: businessTime(year, 10 + u) };
       blocEvents.push({ type: 'MemberAdmitted', data: admitted, ...metadataOf(COUNCIL, blocStream(blocId)) });
     });
-    const flag: ChairFlagTransferredData = { blocId, fromUnitId: null, toUnitId: chairUnitId, termYear: year, transferredAt: businessTime(year, 100) };
+    const flag: ThiduaEventData<'ChairFlagTransferred'> = { blocId, fromUnitId: null, toUnitId: chairUnitId, termYear: year, transferredAt: businessTime(year, 100) };
     blocEvents.push({ type: 'ChairFlagTransferred', data: flag, ...metadataOf(COUNCIL, blocStream(blocId)) });
     if (units.length > 1) {
-      const deputy: DeputyChairElectedData = { blocId, unitId: units[1]!, termYear: year, electedAt: businessTime(year, 110) };
+      const deputy: ThiduaEventData<'DeputyChairElected'> = { blocId, unitId: units[1]!, termYear: year, electedAt: businessTime(year, 110) };
       blocEvents.push({ type: 'DeputyChairElected', data: deputy, ...metadataOf(COUNCIL, blocStream(blocId)) });
     }
     setup.push({ streamId: blocStream(blocId), events: blocEvents });
 
-    const launched: CampaignLaunchedData = {
+    const launched: ThiduaEventData<'CampaignLaunched'> = {
       campaignId,
       blocId,
       year,
@@ -184,7 +177,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
       awardQuotas: { 'provincial-flag': 1, 'government-flag': 1, 'certificate-of-merit': 3 },
       launchedAt: businessTime(year, 1_000),
     };
-    const opened: ScoringOpenedData = { campaignId, at: businessTime(year, 2_000) };
+    const opened: ThiduaEventData<'ScoringOpened'> = { campaignId, at: businessTime(year, 2_000) };
     const chairActor = { id: `chu-tich-${chairUnitId}`, role: 'chair', unitId: chairUnitId };
     setup.push({
       streamId: campaignStream(campaignId),
@@ -197,7 +190,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
     units.forEach((unitId, u) => {
       const pledgeId = pledgeIdOf(campaignId, unitId);
       const member = { id: `can-bo-${unitId}`, role: 'member', unitId };
-      const signed: PledgeSignedData = {
+      const signed: ThiduaEventData<'PledgeSigned'> = {
         pledgeId,
         campaignId,
         blocId,
@@ -210,7 +203,7 @@ export function campaignYear(options: WorkloadOptions): Workload {
       for (let i = 1; i < eventsPerStream; i += 1) {
         const criterion = criteria[(i - 1) % criteria.length]!;
         const assessor = ASSESSOR_CYCLE[Math.floor((i - 1) / criteria.length) % ASSESSOR_CYCLE.length]!;
-        const score: ScoreRecordedData = {
+        const score: ThiduaEventData<'ScoreRecorded'> = {
           pledgeId,
           criterionId: criterion.criterionId,
           points: Math.round(random() * criterion.maxPoints * 100) / 100,

@@ -9,6 +9,7 @@ import { registerImportCommand } from './commands/import';
 import { registerListCommand } from './commands/list';
 import { registerProjectionsCommand } from './commands/projections';
 import { registerStandingsCommand } from './commands/standings';
+import { registerSummaryCommand } from './commands/summary';
 import { ExitCode } from './exit-codes';
 import { currentIo, processIo, runWithIo, type CliIo } from './io';
 import { exitCodeOf, reportError, wantsJson } from './report-error';
@@ -83,6 +84,7 @@ export function createProgram(finish: Finish, options: ProgramOptions = {}): Com
   registerImportCommand(program, finish);
   registerExportCommand(program, finish);
   registerStandingsCommand(program, finish);
+  registerSummaryCommand(program, finish);
   registerAuditCommand(program, finish);
   registerProjectionsCommand(program, finish);
   return program;

@@ -7,7 +7,8 @@ import { blocDecider } from './bloc/bloc.decider';
 import type { BlocEvent } from './bloc/bloc.events';
 import type { BlocState } from './bloc/bloc.state';
 import { campaignDecider } from './campaign/campaign.decider';
-import type { CampaignEvent, CampaignLaunchedData, Criterion } from './campaign/campaign.events';
+import type { CampaignEvent, Criterion } from './campaign/campaign.events';
+import type { ThiduaEventData } from './registry';
 import type { CampaignState } from './campaign/campaign.state';
 import type { ThiduaCommand } from './commands';
 import { pledgeDecider } from './pledge/pledge.decider';
@@ -89,7 +90,9 @@ export function blocState(events: readonly BlocEvent[] = blocHistory()): BlocSta
 
 // ---- campaign events
 
-export function campaignLaunched(overrides: Partial<CampaignLaunchedData> = {}): CampaignEvent {
+/** A launch with v1's default quotas, or, given `awards`, with that catalogue and no quotas. */
+export function campaignLaunched(overrides: Partial<ThiduaEventData<'CampaignLaunched'>> = {}): CampaignEvent {
+  const { awards, ...rest } = overrides;
   return {
     type: 'CampaignLaunched',
     data: {
@@ -99,9 +102,9 @@ export function campaignLaunched(overrides: Partial<CampaignLaunchedData> = {}):
       title: 'Phong trào thi đua năm 2013',
       criteria: CRITERIA,
       bonusCap: 2,
-      awardQuotas: { 'provincial-flag': 1, 'government-flag': 1, 'certificate-of-merit': 3 },
+      ...(awards ? { awards } : { awardQuotas: { 'provincial-flag': 1, 'government-flag': 1, 'certificate-of-merit': 3 } }),
       launchedAt: at('2013-01-15'),
-      ...overrides,
+      ...rest,
     },
   };
 }

@@ -13,11 +13,96 @@
 
 // The write API.
 export { createThidua, type CreateThiduaOptions, type Thidua } from './thidua';
-// The command envelope, parsed at the edge.
-export { thiduaCommandSchema, parseThiduaCommand, THIDUA_COMMANDS, type ThiduaCommand, type ThiduaCommandName } from './commands';
-export { actorSchema, commandEnvelope, commandIdSchema } from './command-envelope';
-// Every event, for stores and projections.
-export { thiduaRegistry, thiduaEventDefinitions, THIDUA_EVENT_TYPES, type ThiduaEvent, type ThiduaEventType } from './registry';
+// One module per aggregate (decider, stream, context loader, commands, events): what createThidua looks commands up in.
+export { THIDUA_AGGREGATES } from './aggregates';
+export { defineAggregate, type AggregateModule, type RoutedAggregate, type HandlerTuning } from './aggregate';
+export { blocModule } from './bloc/bloc.module';
+export { campaignModule } from './campaign/campaign.module';
+export { pledgeModule } from './pledge/pledge.module';
+export type { BlocCommand } from './bloc/bloc.commands';
+export type { CampaignCommand } from './campaign/campaign.commands';
+export type { PledgeCommand } from './pledge/pledge.commands';
+// Commands: the envelope, parsed at the edge; one command's type by name.
+export {
+  thiduaCommandSchema,
+  parseThiduaCommand,
+  THIDUA_COMMANDS,
+  type ThiduaCommand,
+  type ThiduaCommandName,
+  type ThiduaCommandOf,
+} from './commands';
+export { actorSchema, commandEnvelope, commandIdSchema, type CommandOf } from './command-envelope';
+// Events: one definition each (schema, version, upcasters); every event type derives from it.
+export { BlocEstablished, MemberAdmitted, MemberRemoved, ChairFlagTransferred, DeputyChairElected, type BlocEvent } from './bloc/bloc.events';
+export {
+  CampaignLaunched,
+  ScoringOpened,
+  ScoringClosed,
+  ReviewHeld,
+  RankAssigned,
+  AwardProposed,
+  CampaignClosed,
+  AwardDecided,
+  PledgesClassified,
+  REVIEW_KINDS,
+  RANK_BASES,
+  AWARD_OUTCOMES,
+  type AwardOutcome,
+  type Criterion,
+  type ReviewKind,
+  type RankBasis,
+  type CampaignEvent,
+} from './campaign/campaign.events';
+// The award catalogue (v1's three awards when a campaign names none), classes and criteria groups.
+export {
+  awardCatalogue,
+  awardGroupOf,
+  AWARD_KINDS,
+  AWARD_ENTRY_KINDS,
+  FLAG_AWARDS,
+  DEFAULT_AWARD_QUOTAS,
+  V1_AWARD_TITLES,
+  type AwardKind,
+  type AwardEntry,
+  type AwardEntryKind,
+  type AwardQuotas,
+} from './campaign/award-catalogue';
+export { tierForTotal, CLASS_BASES, type Tier, type CriteriaGroup, type ClassBasis } from './campaign/classes';
+export { validateClassVote } from './campaign/class-vote';
+export { PledgeSigned, ScoreRecorded, AdjustmentRecorded, PledgeDisqualified, PledgeWithdrawn, type Target, type PledgeEvent } from './pledge/pledge.events';
+export {
+  thiduaRegistry,
+  thiduaEventDefinitions,
+  THIDUA_EVENT_TYPES,
+  type ThiduaEvent,
+  type ThiduaEventType,
+  type ThiduaEventOf,
+  type ThiduaEventData,
+} from './registry';
+export type { EventOf } from './event-types';
+// States as evolve folds them, for code that loads one stream, and what the deciders read from other streams.
+export { initialBlocState, isMember, memberOf, type BlocState, type EstablishedBloc, type BlocMember, type BlocRemoval, type FlagTerm, type DeputyTerm } from './bloc/bloc.state';
+export {
+  initialCampaignState,
+  startsNewRanking,
+  flagsAllowed,
+  type CampaignState,
+  type LaunchedCampaign,
+  type CampaignPhase,
+  type Review,
+  type RankRow,
+  type Ranking,
+  type ProposedAward,
+  type AwardDecision,
+  type Classification,
+} from './campaign/campaign.state';
+export type { CampaignContext } from './campaign/campaign.decider';
+export { initialPledgeState, type PledgeState, type SignedPledge, type PledgeStatus, type PledgeScore, type PledgeAdjustment } from './pledge/pledge.state';
+export { campaignIdOfPledgeCommand, pledgeIdOfPledgeCommand, type PledgeContext } from './pledge/pledge.decider';
+// When a fact happened (the events' own dates), for as-of cuts and trails.
+export { businessTimeOf } from './business-time';
+// Reading one aggregate from the store.
+export { loadStream, loadBloc, loadCampaign, loadPledge, loadCampaignPledges, loadCampaignsOfYear } from './load';
 // Stream names.
 export {
   blocStream,
@@ -54,6 +139,8 @@ export {
 export {
   rankByScore,
   validateBallot,
+  coverageOf,
+  coverageProblem,
   isValidRanking,
   compareRanked,
   compareUnitIds,
@@ -87,185 +174,3 @@ export {
   pointsSchema,
   positivePointsSchema,
 } from './schemas';
-// Reading one aggregate from the store.
-export { loadStream, loadBloc, loadCampaign, loadPledge, loadCampaignPledges, loadCampaignsOfYear } from './load';
-
-// Aggregates.
-export {
-  BlocEstablished,
-  MemberAdmitted,
-  MemberRemoved,
-  ChairFlagTransferred,
-  DeputyChairElected,
-  blocEstablishedSchema,
-  memberAdmittedSchema,
-  memberRemovedSchema,
-  chairFlagTransferredSchema,
-  deputyChairElectedSchema,
-  blocEventDefinitions,
-  establishBlocDataSchema,
-  admitMemberDataSchema,
-  removeMemberDataSchema,
-  transferChairFlagDataSchema,
-  electDeputyChairDataSchema,
-  blocCommandSchemas,
-  BLOC_COMMANDS,
-  initialBlocState,
-  isMember,
-  memberOf,
-  blocDecider,
-  decideBloc,
-  evolveBloc,
-  type BlocEstablishedData,
-  type BlocEstablishedEvent,
-  type MemberAdmittedData,
-  type MemberAdmittedEvent,
-  type MemberRemovedData,
-  type MemberRemovedEvent,
-  type ChairFlagTransferredData,
-  type ChairFlagTransferredEvent,
-  type DeputyChairElectedData,
-  type DeputyChairElectedEvent,
-  type BlocEvent,
-  type EstablishBloc,
-  type AdmitMember,
-  type RemoveMember,
-  type TransferChairFlag,
-  type ElectDeputyChair,
-  type BlocCommand,
-  type BlocState,
-  type EstablishedBloc,
-  type BlocMember,
-  type BlocRemoval,
-  type FlagTerm,
-  type DeputyTerm,
-} from './bloc';
-export {
-  CampaignLaunched,
-  ScoringOpened,
-  ScoringClosed,
-  ReviewHeld,
-  RankAssigned,
-  AwardProposed,
-  CampaignClosed,
-  campaignLaunchedSchema,
-  scoringOpenedSchema,
-  scoringClosedSchema,
-  reviewHeldSchema,
-  rankAssignedSchema,
-  awardProposedSchema,
-  campaignClosedSchema,
-  criterionSchema,
-  criteriaSchema,
-  awardQuotasSchema,
-  campaignEventDefinitions,
-  AWARD_KINDS,
-  FLAG_AWARDS,
-  DEFAULT_AWARD_QUOTAS,
-  REVIEW_KINDS,
-  RANK_BASES,
-  launchCampaignDataSchema,
-  openScoringDataSchema,
-  closeScoringDataSchema,
-  holdReviewDataSchema,
-  assignRanksDataSchema,
-  ballotEntrySchema,
-  proposeAwardDataSchema,
-  closeCampaignDataSchema,
-  campaignCommandSchemas,
-  CAMPAIGN_COMMANDS,
-  initialCampaignState,
-  startsNewRanking,
-  flagsAllowed,
-  campaignDecider,
-  decideCampaign,
-  evolveCampaign,
-  type AwardKind,
-  type AwardQuotas,
-  type Criterion,
-  type ReviewKind,
-  type RankBasis,
-  type CampaignLaunchedData,
-  type CampaignLaunchedEvent,
-  type ScoringOpenedData,
-  type ScoringOpenedEvent,
-  type ScoringClosedData,
-  type ScoringClosedEvent,
-  type ReviewHeldData,
-  type ReviewHeldEvent,
-  type RankAssignedData,
-  type RankAssignedEvent,
-  type AwardProposedData,
-  type AwardProposedEvent,
-  type CampaignClosedData,
-  type CampaignClosedEvent,
-  type CampaignEvent,
-  type LaunchCampaign,
-  type OpenScoring,
-  type CloseScoring,
-  type HoldReview,
-  type AssignRanks,
-  type ProposeAward,
-  type CloseCampaign,
-  type CampaignCommand,
-  type CampaignState,
-  type LaunchedCampaign,
-  type CampaignPhase,
-  type Review,
-  type RankRow,
-  type Ranking,
-  type ProposedAward,
-  type CampaignContext,
-} from './campaign';
-export {
-  PledgeSigned,
-  ScoreRecorded,
-  AdjustmentRecorded,
-  PledgeDisqualified,
-  PledgeWithdrawn,
-  pledgeSignedSchema,
-  scoreRecordedSchema,
-  adjustmentRecordedSchema,
-  pledgeDisqualifiedSchema,
-  pledgeWithdrawnSchema,
-  targetSchema,
-  targetsSchema,
-  pledgeEventDefinitions,
-  signPledgeDataSchema,
-  recordScoreDataSchema,
-  recordAdjustmentDataSchema,
-  disqualifyPledgeDataSchema,
-  withdrawPledgeDataSchema,
-  pledgeCommandSchemas,
-  PLEDGE_COMMANDS,
-  initialPledgeState,
-  pledgeDecider,
-  decidePledge,
-  evolvePledge,
-  campaignIdOfPledgeCommand,
-  pledgeIdOfPledgeCommand,
-  type Target,
-  type PledgeSignedData,
-  type PledgeSignedEvent,
-  type ScoreRecordedData,
-  type ScoreRecordedEvent,
-  type AdjustmentRecordedData,
-  type AdjustmentRecordedEvent,
-  type PledgeDisqualifiedData,
-  type PledgeDisqualifiedEvent,
-  type PledgeWithdrawnData,
-  type PledgeWithdrawnEvent,
-  type PledgeEvent,
-  type SignPledge,
-  type RecordScore,
-  type RecordAdjustment,
-  type DisqualifyPledge,
-  type WithdrawPledge,
-  type PledgeCommand,
-  type PledgeState,
-  type SignedPledge,
-  type PledgeStatus,
-  type PledgeScore,
-  type PledgeAdjustment,
-  type PledgeContext,
-} from './pledge';

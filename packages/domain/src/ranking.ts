@@ -1,5 +1,5 @@
 /**
- * Ranking rules (DESIGN §3), pure so that projections can show provisional
+ * Ranking rules, pure so that projections can show provisional
  * ranks with exactly the rule `AssignRanks` uses.
  *
  * Ranks are "standard competition" ranks: ties share a rank and the next rank
@@ -70,38 +70,65 @@ export function isValidRanking(ranks: readonly number[]): boolean {
 }
 
 /**
+ * How a vote's units cover the eligible ones: those it names more than once,
+ * those that are not eligible, and the eligible ones it leaves out, each
+ * sorted by `compareUnitIds`. A vote is valid only when all three are empty.
+ */
+export function coverageOf(unitIds: readonly string[], eligibleUnitIds: readonly string[]): { duplicates: string[]; unknown: string[]; missing: string[] } {
+  const eligible = new Set(eligibleUnitIds);
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const unitId of unitIds) {
+    if (seen.has(unitId)) duplicates.add(unitId);
+    seen.add(unitId);
+  }
+  return {
+    duplicates: [...duplicates].sort(compareUnitIds),
+    unknown: [...seen].filter((unitId) => !eligible.has(unitId)).sort(compareUnitIds),
+    missing: eligibleUnitIds.filter((unitId) => !seen.has(unitId)).sort(compareUnitIds),
+  };
+}
+
+/**
+ * The first way a vote's units fail to cover the eligible ones exactly once
+ * (named twice, not eligible, left out), with its rule and a message built
+ * from `words` ("The ballot ranks X more than once; rank each unit exactly
+ * once"), or `null`.
+ */
+export function coverageProblem(
+  unitIds: readonly string[],
+  eligibleUnitIds: readonly string[],
+  words: { rules: { duplicate: string; unknown: string; incomplete: string }; subject: string; names: string; once: string; must: string },
+): BallotProblem | null {
+  const { duplicates, unknown, missing } = coverageOf(unitIds, eligibleUnitIds);
+  if (duplicates.length > 0) {
+    return { rule: words.rules.duplicate, message: `${words.subject} ${words.names} ${duplicates.join(', ')} more than once; ${words.once}`, unitIds: duplicates };
+  }
+  if (unknown.length > 0) {
+    return {
+      rule: words.rules.unknown,
+      message: `${words.subject} ${words.names} ${unknown.join(', ')}, which ${unknown.length === 1 ? 'has' : 'have'} no active pledge in this campaign`,
+      unitIds: unknown,
+    };
+  }
+  if (missing.length > 0) return { rule: words.rules.incomplete, message: `${words.subject} leaves out ${missing.join(', ')}; ${words.must}`, unitIds: missing };
+  return null;
+}
+
+/**
  * Checks a vote ballot against the eligible pledges' units: it must name
  * every eligible unit exactly once, nothing else, and form a valid ranking.
  * Returns the first problem found, or `null` for a valid ballot.
  */
 export function validateBallot(ballot: readonly BallotEntry[], eligibleUnitIds: readonly string[]): BallotProblem | null {
-  const eligible = new Set(eligibleUnitIds);
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  for (const entry of ballot) {
-    if (seen.has(entry.unitId)) duplicates.add(entry.unitId);
-    seen.add(entry.unitId);
-  }
-  if (duplicates.size > 0) {
-    const unitIds = [...duplicates].sort(compareUnitIds);
-    return { rule: RULES.ranksDuplicateUnit, message: `The ballot ranks ${unitIds.join(', ')} more than once; rank each unit exactly once`, unitIds };
-  }
-  const unknown = [...seen].filter((unitId) => !eligible.has(unitId)).sort(compareUnitIds);
-  if (unknown.length > 0) {
-    return {
-      rule: RULES.ranksUnknownUnit,
-      message: `The ballot ranks ${unknown.join(', ')}, which ${unknown.length === 1 ? 'has' : 'have'} no active pledge in this campaign`,
-      unitIds: unknown,
-    };
-  }
-  const missing = eligibleUnitIds.filter((unitId) => !seen.has(unitId)).sort(compareUnitIds);
-  if (missing.length > 0) {
-    return {
-      rule: RULES.ranksIncomplete,
-      message: `The ballot leaves out ${missing.join(', ')}; every active pledge must be ranked`,
-      unitIds: missing,
-    };
-  }
+  const problem = coverageProblem(ballot.map((entry) => entry.unitId), eligibleUnitIds, {
+    rules: { duplicate: RULES.ranksDuplicateUnit, unknown: RULES.ranksUnknownUnit, incomplete: RULES.ranksIncomplete },
+    subject: 'The ballot',
+    names: 'ranks',
+    once: 'rank each unit exactly once',
+    must: 'every active pledge must be ranked',
+  });
+  if (problem) return problem;
   if (!isValidRanking(ballot.map((entry) => entry.rank))) {
     const ranks = ballot.map((entry) => entry.rank).sort((a, b) => a - b);
     return {

@@ -4,7 +4,7 @@ import { THIDUA_EVENT_TYPES, thiduaRegistry } from './registry';
 import { blocStream } from './streams';
 
 describe('thiduaRegistry', () => {
-  it('registers every event of DESIGN §3 at version 1', () => {
+  it('registers every event of the domain contract, at version 1 but for the two payloads v2 changed', () => {
     expect([...THIDUA_EVENT_TYPES].sort()).toEqual(
       [
         'BlocEstablished',
@@ -19,6 +19,8 @@ describe('thiduaRegistry', () => {
         'RankAssigned',
         'AwardProposed',
         'CampaignClosed',
+        'AwardDecided',
+        'PledgesClassified',
         'PledgeSigned',
         'ScoreRecorded',
         'AdjustmentRecorded',
@@ -27,7 +29,8 @@ describe('thiduaRegistry', () => {
       ].sort(),
     );
     expect(thiduaRegistry.types().sort()).toEqual([...THIDUA_EVENT_TYPES].sort());
-    for (const type of THIDUA_EVENT_TYPES) expect(thiduaRegistry.currentVersion(type)).toBe(1);
+    const changedInV2 = ['CampaignLaunched', 'AwardProposed'];
+    for (const type of THIDUA_EVENT_TYPES) expect([type, thiduaRegistry.currentVersion(type)]).toEqual([type, changedInV2.includes(type) ? 2 : 1]);
   });
 
   it('makes the store refuse an invalid payload, naming the field', async () => {

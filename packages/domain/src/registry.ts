@@ -6,17 +6,18 @@
  * them on read, so `evolve` only ever sees current, valid events.
  */
 import { createEventRegistry, type EventRegistry } from '@thidua/eventsourcing';
-import { blocEventDefinitions, type BlocEvent } from './bloc/bloc.events';
-import { campaignEventDefinitions, type CampaignEvent } from './campaign/campaign.events';
-import { pledgeEventDefinitions, type PledgeEvent } from './pledge/pledge.events';
+import { blocEventDefinitions } from './bloc/bloc.events';
+import { campaignEventDefinitions } from './campaign/campaign.events';
+import type { EventOf } from './event-types';
+import { pledgeEventDefinitions } from './pledge/pledge.events';
 
-/** Every thidua event definition: 5 bloc, 7 campaign and 5 pledge events. */
+/** Every thidua event definition, aggregate by aggregate. */
 export const thiduaEventDefinitions = [...blocEventDefinitions, ...campaignEventDefinitions, ...pledgeEventDefinitions] as const;
 
 /** Every thidua event type name. */
 export type ThiduaEventType = (typeof thiduaEventDefinitions)[number]['type'];
 
-/** All thidua event types, in the order of DESIGN §3. */
+/** All thidua event types, in the order of the domain contract. */
 export const THIDUA_EVENT_TYPES: readonly ThiduaEventType[] = thiduaEventDefinitions.map((definition) => definition.type);
 
 /**
@@ -26,4 +27,10 @@ export const THIDUA_EVENT_TYPES: readonly ThiduaEventType[] = thiduaEventDefinit
 export const thiduaRegistry: EventRegistry = createEventRegistry(thiduaEventDefinitions);
 
 /** Any thidua event (`{ type, data }`), discriminated on `type`. */
-export type ThiduaEvent = BlocEvent | CampaignEvent | PledgeEvent;
+export type ThiduaEvent = EventOf<(typeof thiduaEventDefinitions)[number]>;
+
+/** One event by type: `ThiduaEventOf<'ScoreRecorded'>`. */
+export type ThiduaEventOf<Type extends ThiduaEventType> = Extract<ThiduaEvent, { type: Type }>;
+
+/** The payload of one event type: `ThiduaEventData<'ScoreRecorded'>`. */
+export type ThiduaEventData<Type extends ThiduaEventType> = ThiduaEventOf<Type>['data'];

@@ -1,5 +1,5 @@
 /**
- * Roles (DESIGN §3) and who holds the chair flag. Role checks run inside
+ * Roles and who holds the chair flag. Role checks run inside
  * `decide`, so a decider refuses a forbidden actor with the same typed error
  * whichever way it is called.
  *

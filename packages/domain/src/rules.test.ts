@@ -12,7 +12,7 @@ describe('rule codes', () => {
   });
 
   it('are each asserted by a decider test', () => {
-    const tests = ['bloc/bloc.decider.test.ts', 'campaign/campaign.decider.test.ts', 'pledge/pledge.decider.test.ts']
+    const tests = ['bloc/bloc.decider.test.ts', 'campaign/campaign.decider.test.ts', 'campaign/campaign-v2.decider.test.ts', 'pledge/pledge.decider.test.ts']
       .map((file) => readFileSync(join(__dirname, file), 'utf8'))
       .join('\n');
     expect(entries.filter(([key]) => !tests.includes(`RULES.${key})`)).map(([, code]) => code)).toEqual([]);

@@ -41,6 +41,18 @@ export const RULES = {
   awardOnePerUnit: 'award.one_per_unit',
   awardFlagRankTooLow: 'award.flag_rank_too_low',
   awardPledgeInactive: 'award.pledge_inactive',
+  awardUnknown: 'award.unknown',
+  awardRankTooLow: 'award.rank_too_low',
+  // Council decisions
+  decisionNotProposed: 'decision.not_proposed',
+  decisionAlreadyDecided: 'decision.already_decided',
+  // Classes
+  classesNoTiers: 'classes.no_tiers',
+  classesNoEligiblePledges: 'classes.no_eligible_pledges',
+  classesDuplicateUnit: 'classes.duplicate_unit',
+  classesUnknownUnit: 'classes.unknown_unit',
+  classesIncomplete: 'classes.incomplete',
+  classesUnknownTier: 'classes.unknown_tier',
   // Pledge
   pledgeAlreadySigned: 'pledge.already_signed',
   pledgeNotMember: 'pledge.not_member',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableTextProblem } from '@thidua/eventsourcing';
 import { hasAtMostTwoDecimals, MAX_POINTS } from './scoring';
 
 /**
@@ -10,7 +11,7 @@ export function requiredOr(message: string): { error: (issue: { input?: unknown 
 }
 
 /**
- * The id grammar of DESIGN §3 (`blocId`, `campaignId`, `unitId`,
+ * The id grammar of the domain (`blocId`, `campaignId`, `unitId`,
  * `criterionId`). No dots: that is what keeps `<campaignId>.<unitId>`
  * (a pledge id) unambiguous.
  */
@@ -57,13 +58,23 @@ export const pointsSchema = z
 /** Points strictly above 0 (adjustments, criterion maxima). */
 export const positivePointsSchema = pointsSchema.refine((points) => points > 0, { message: 'must be more than 0' });
 
-/** Human text: trimmed, not empty, bounded. */
+/** Refines a string schema to text every store can hold (the kernel's `unstorableTextProblem`: PostgreSQL refuses U+0000 and lone surrogates that SQLite and memory keep, and a log must move between stores unchanged). */
+export function storable<S extends z.ZodType<string>>(schema: S) {
+  return schema.superRefine((text, context) => {
+    const problem = unstorableTextProblem(text);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem, input: text });
+  });
+}
+
+/** Human text: trimmed, not empty, bounded, and storable by every store. */
 export function textSchema(max = 500) {
-  return z
-    .string(requiredOr('must be text'))
-    .trim()
-    .min(1, { message: 'must not be empty' })
-    .max(max, { message: `must be at most ${max} characters` });
+  return storable(
+    z
+      .string(requiredOr('must be text'))
+      .trim()
+      .min(1, { message: 'must not be empty' })
+      .max(max, { message: `must be at most ${max} characters` }),
+  );
 }
 
 /** An object keyed uniquely by `key` in an array: reports the first duplicate with its index. */
@@ -78,4 +89,19 @@ export function uniqueBy<T>(key: (item: T) => string, what: string) {
       seen.add(value);
     });
   };
+}
+
+/**
+ * A list of objects with unique `key`s (the first duplicate reported with its
+ * index), at least `min` and at most `max` long, each bound with the message
+ * a person can act on.
+ */
+export function uniqueList<Item extends z.ZodType>(
+  item: Item,
+  key: (value: z.infer<Item>) => string,
+  what: string,
+  bounds: { min?: { count: number; message: string }; max: { count: number; message: string } },
+) {
+  const list = z.array(item).max(bounds.max.count, { message: bounds.max.message });
+  return (bounds.min === undefined ? list : list.min(bounds.min.count, { message: bounds.min.message })).superRefine(uniqueBy(key, what));
 }

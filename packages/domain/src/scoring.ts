@@ -1,5 +1,5 @@
 /**
- * Exact scoring (DESIGN §3). Points carry at most 2 decimals; every sum is
+ * Exact scoring. Points carry at most 2 decimals; every sum is
  * done in integer hundredths so that 0.1 + 0.2 is 0.3, never
  * 0.30000000000000004. Pure and independent of the deciders: projections
  * compute standings with the very same functions.
@@ -171,7 +171,7 @@ export interface PledgeTotal {
 }
 
 /**
- * Total of a pledge (DESIGN §3): Σ effective + min(Σ bonus, bonusCap) −
+ * Total of a pledge: Σ effective + min(Σ bonus, bonusCap) −
  * Σ deductions, not below 0, computed in integer hundredths.
  */
 export function pledgeTotal(input: PledgeTotalInput): PledgeTotal {

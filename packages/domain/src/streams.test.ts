@@ -1,7 +1,7 @@
 import { blocStream, campaignStream, parsePledgeId, parseStreamId, pledgeIdOf, pledgeStream } from './streams';
 
 describe('streams', () => {
-  it('names the three kinds of stream as DESIGN says', () => {
+  it('names the three kinds of stream as the domain contract says', () => {
     expect(blocStream('tay-ninh-kinh-te-ky-thuat')).toBe('bloc-tay-ninh-kinh-te-ky-thuat');
     expect(campaignStream('kt-kt-2013')).toBe('campaign-kt-kt-2013');
     expect(pledgeIdOf('kt-kt-2013', 'so-tt-tt')).toBe('kt-kt-2013.so-tt-tt');

@@ -1,5 +1,5 @@
 /**
- * Stream names (DESIGN §3): `bloc-<blocId>`, `campaign-<campaignId>`,
+ * Stream names: `bloc-<blocId>`, `campaign-<campaignId>`,
  * `pledge-<pledgeId>`, with `pledgeId = <campaignId>.<unitId>`. Ids never hold
  * a dot, so a pledge id splits back unambiguously; the three prefixes differ,
  * so a stream id parses back to exactly one aggregate.

@@ -4,7 +4,8 @@
  * aggregates, validation of the envelope, idempotency and concurrency. Every
  * rejection asserts its code (and rule) and that the store head did not move.
  */
-import { createInMemoryEventStore, type Actor, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { createEventRegistry, createInMemoryEventStore, defineEvent, type Actor, type EventStore, type RecordedEvent } from '@thidua/eventsourcing';
+import { z } from 'zod';
 import { expectRejectedWithNothingAppended } from '@thidua/eventsourcing/testing';
 import {
   at,
@@ -24,7 +25,7 @@ import {
   VQG,
   XD,
 } from './fixtures.test-helper';
-import { thiduaRegistry } from './registry';
+import { thiduaEventDefinitions, thiduaRegistry } from './registry';
 import { RULES } from './rules';
 import { campaignStream, pledgeIdOf } from './streams';
 import { createThidua, type Thidua } from './thidua';
@@ -87,6 +88,32 @@ function issuePaths(error: Error): string[] {
 }
 
 describe('createThidua', () => {
+  describe('the event store it is given', () => {
+    it('refuses a store created without a registry (validation_failed naming eventStore.registry), instead of trusting what it reads', () => {
+      const store = createInMemoryEventStore();
+      expect(() => createThidua({ eventStore: store })).toThrow(
+        expect.objectContaining({ code: 'validation_failed', issues: [expect.objectContaining({ path: 'eventStore.registry', message: expect.stringContaining('without a registry') })] }),
+      );
+    });
+
+    it('refuses a registry whose thidua types are not the domain’s own definitions, naming them', () => {
+      const impostor = defineEvent('ScoreRecorded', z.object({ points: z.string() }));
+      const registry = createEventRegistry([...thiduaEventDefinitions.filter((definition) => definition.type !== 'ScoreRecorded'), impostor]);
+      expect(() => createThidua({ eventStore: createInMemoryEventStore({ registry }) })).toThrow(
+        expect.objectContaining({ code: 'validation_failed', message: expect.stringContaining('does not parse ScoreRecorded') }),
+      );
+    });
+
+    it('accepts a registry that holds the domain’s definitions beside others', async () => {
+      const registry = createEventRegistry([...thiduaEventDefinitions, defineEvent('NoteTaken', z.object({ text: z.string() }))]);
+      const eventStore = createInMemoryEventStore({ registry });
+      const events = await createThidua({ eventStore }).execute(
+        cmd('EstablishBloc', council, { blocId: BLOC, name: 'Khối Thi đua Kinh tế - Kỹ thuật', authority: 'UBND tỉnh Tây Ninh', establishedAt: at('2013-01-02') }),
+      );
+      expect(events.events.map((event) => event.type)).toEqual(['BlocEstablished']);
+    });
+  });
+
   describe('validation of the envelope (validation_failed, nothing appended)', () => {
     let w: World;
     beforeAll(async () => {
@@ -118,7 +145,40 @@ describe('createThidua', () => {
       ['an empty commandId', { ...openScoring(), commandId: '  ' }, 'commandId', 'must not be empty'],
       ['no actor', { command: 'OpenScoring', commandId: 'x', data: { campaignId: CAMPAIGN, at: at('2013-11-01') } }, 'actor', 'expected object'],
       ['an unknown review kind', cmd('HoldReview', chair, { campaignId: CAMPAIGN, kind: 'quarterly' as 'mid-year', hostUnitId: TT, heldAt: at('2013-07-01') }), 'data.kind', '"mid-year" or "year-end"'],
-      ['an unknown award', cmd('ProposeAward', chair, { campaignId: CAMPAIGN, unitId: NN, award: 'medal' as 'provincial-flag', proposedAt: at('2014-02-14') }), 'data.award', 'certificate-of-merit'],
+      ['an award id with a space', cmd('ProposeAward', chair, { campaignId: CAMPAIGN, unitId: NN, award: 'cờ thi đua', proposedAt: at('2014-02-14') }), 'data.award', 'letters'],
+      [
+        'awardQuotas beside a catalogue',
+        { ...launch('kt-kt-2016', 2016), data: { ...launch('kt-kt-2016', 2016).data, awards: [{ awardId: 'bang-khen', title: 'Bằng khen', kind: 'certificate', quota: 2 }], awardQuotas: { 'provincial-flag': 1 } } },
+        'data.awardQuotas',
+        'left out when awards is given',
+      ],
+      [
+        'a criterion in an undeclared group',
+        { ...launch('kt-kt-2016', 2016), data: { ...launch('kt-kt-2016', 2016).data, criteria: [{ ...CRITERIA[0]!, groupId: 'chuyen-mon' }], groups: [{ groupId: 'khac', title: 'Khác' }] } },
+        'data.criteria.0.groupId',
+        'which groups does not declare',
+      ],
+      [
+        'two awards with one id',
+        { ...launch('kt-kt-2016', 2016), data: { ...launch('kt-kt-2016', 2016).data, awards: [{ awardId: 'co', title: 'Cờ', kind: 'flag', quota: 1 }, { awardId: 'co', title: 'Cờ', kind: 'flag', quota: 1 }] } },
+        'data.awards.1',
+        'duplicate awardId "co"',
+      ],
+      [
+        'an award of an unknown kind',
+        { ...launch('kt-kt-2016', 2016), data: { ...launch('kt-kt-2016', 2016).data, awards: [{ awardId: 'co', title: 'Cờ', kind: 'medal', quota: 1 }] } },
+        'data.awards.0.kind',
+        '"flag", "certificate" or "title"',
+      ],
+      ['a vote classification without classes', cmd('ClassifyPledges', chair, { campaignId: CAMPAIGN, basis: 'vote', classifiedAt: at('2014-02-13') }), 'data.classes', 'required when basis is "vote"'],
+      ['a score classification with classes', cmd('ClassifyPledges', chair, { campaignId: CAMPAIGN, basis: 'score', classes: [{ unitId: NN, tierId: 'tot' }], classifiedAt: at('2014-02-13') }), 'data.classes', 'left out'],
+      [
+        'a decision without its reference',
+        { ...cmd('DecideAward', council, { campaignId: CAMPAIGN, unitId: NN, award: 'provincial-flag', outcome: 'granted', decisionRef: 'x', decidedAt: at('2014-04-01') }), data: { campaignId: CAMPAIGN, unitId: NN, award: 'provincial-flag', outcome: 'granted', decidedAt: at('2014-04-01') } },
+        'data.decisionRef',
+        'is required',
+      ],
+      ['a decision neither granted nor declined', cmd('DecideAward', council, { campaignId: CAMPAIGN, unitId: NN, award: 'provincial-flag', outcome: 'deferred' as 'granted', decisionRef: 'QĐ 1', decidedAt: at('2014-04-01') }), 'data.outcome', '"granted" or "declined"'],
       [
         'duplicate criterion ids',
         { ...launch('kt-kt-2014', 2014), data: { ...launch('kt-kt-2014', 2014).data, criteria: [CRITERIA[0], CRITERIA[0]] } },
@@ -131,6 +191,72 @@ describe('createThidua', () => {
       const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(input), 'validation_failed');
       expect(issuePaths(error)).toContain(path);
       expect(error.message).toContain(words);
+    });
+  });
+
+  describe('text every store can hold (validation_failed naming the path, nothing appended)', () => {
+    let w: World;
+    beforeAll(async () => {
+      w = await scoringWorld();
+    });
+
+    it.each([
+      ['U+0000 in a reason', cmd('WithdrawPledge', memberActor(NN), { pledgeId: pledgeIdOf(CAMPAIGN, NN), reason: 'Rút\u0000 đăng ký', at: at('2013-09-01') }), 'data.reason', 'U+0000'],
+      ['a lone high surrogate in a note', { ...score(NN, 'c1', 8, 'self'), data: { ...score(NN, 'c1', 8, 'self').data, note: 'Ghi chú \uD83D' } }, 'data.note', 'lone surrogate'],
+      ['a lone low surrogate in a unit name', cmd('AdmitMember', council, { blocId: BLOC, unitId: OUTSIDER, unitName: '\uDE00Sở Y tế', admittedAt: at('2013-03-01') }), 'data.unitName', 'lone surrogate'],
+      ['U+0000 in a criterion title', launch('kt-kt-2015', 2015, council), 'data.criteria.0.title', 'U+0000'],
+      ['U+0000 in the actor id', cmd('OpenScoring', { id: 'hd\u0000tdkt', role: 'council' }, { campaignId: CAMPAIGN, at: at('2013-11-01') }), 'actor.id', 'U+0000'],
+      ['a lone surrogate in the commandId', { ...openScoring(), commandId: 'c-\uDBFF' }, 'commandId', 'lone surrogate'],
+    ])('given a campaign in scoring, when a command carries %s, then it is refused', async (what, command, path, message) => {
+      const input = what === 'U+0000 in a criterion title' ? { ...command, data: { ...(command as { data: object }).data, criteria: [{ criterionId: 'c1', title: 'Nhiệm vụ\u0000', maxPoints: 10 }] } } : command;
+      const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(input), 'validation_failed');
+      expect(issuePaths(error)).toEqual([path]);
+      expect(error.message).toContain(message);
+    });
+
+    it('keeps well-formed text, surrogate pairs included', async () => {
+      const events = await w.run(cmd('AdmitMember', council, { blocId: BLOC, unitId: 'so-van-hoa', unitName: 'Sở Văn hóa 🏅', admittedAt: at('2013-03-01') }));
+      expect(events[0]?.data).toMatchObject({ unitName: 'Sở Văn hóa 🏅' });
+    });
+  });
+
+  describe('actors are read from their own properties only (nothing appended)', () => {
+    let w: World;
+    beforeAll(async () => {
+      w = await scoringWorld();
+    });
+    const admit = (actor: unknown) => ({ ...cmd('AdmitMember', council, { blocId: BLOC, unitId: OUTSIDER, unitName: 'Sở Y tế', admittedAt: at('2013-03-01') }), actor });
+
+    it('given an actor whose role sits on its prototype, when it admits a member, then it has no role (validation_failed on actor.role)', async () => {
+      const actor = Object.assign(Object.create({ role: 'council' }) as object, { id: 'hdtdkt' });
+      const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(admit(actor)), 'validation_failed');
+      expect(issuePaths(error)).toEqual(['actor.role']);
+    });
+
+    it('given an actor that is all prototype, when it admits a member, then it is refused', async () => {
+      const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(admit(Object.create({ id: 'hdtdkt', role: 'council' }))), 'validation_failed');
+      expect(issuePaths(error).sort()).toEqual(['actor.id', 'actor.role']);
+    });
+
+    it('given a chair whose unitId sits on its prototype, when it opens scoring, then it is refused as a chair without a unit (forbidden)', async () => {
+      const actor = Object.assign(Object.create({ unitId: TT }) as object, { id: 'x', role: 'chair' });
+      await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute({ ...closeScoring(), actor }), 'forbidden');
+    });
+
+    it('given a command whose data sits on its prototype, when it runs, then the data is missing', async () => {
+      const command = Object.assign(Object.create({ data: { blocId: BLOC, unitId: OUTSIDER, unitName: 'Sở Y tế', admittedAt: at('2013-03-01') } }) as object, {
+        command: 'AdmitMember',
+        commandId: 'proto-data',
+        actor: council,
+      });
+      const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(command), 'validation_failed');
+      expect(issuePaths(error)).toEqual(['data']);
+    });
+
+    it('reads a "__proto__" key of parsed JSON as an unknown key, not as a prototype', async () => {
+      const command = JSON.parse(JSON.stringify(admit(council)).replace('"data":{', '"data":{"__proto__":{"x":1},')) as unknown;
+      const error = await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(command), 'validation_failed');
+      expect(error.message).toContain('__proto__');
     });
   });
 
@@ -260,6 +386,64 @@ describe('createThidua', () => {
     it('a campaign of a bloc that does not exist is not_found', async () => {
       const w = world();
       await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(launch('x-2013', 2013, council)), 'not_found');
+    });
+  });
+
+  describe('domain v2 through the handler: classes, catalogue and the council’s decision after closing', () => {
+    let w: World;
+    beforeAll(async () => {
+      w = world();
+      await establish(w);
+      const base = launch().data;
+      await w.run(
+        cmd('LaunchCampaign', chair, {
+          ...base,
+          awards: [
+            { awardId: 'co-hang-nhat', title: 'Cờ thi đua hạng Nhất', kind: 'flag', quota: 1, maxRank: 1, group: 'co' },
+            { awardId: 'bang-khen', title: 'Bằng khen', kind: 'certificate', quota: 2, group: 'bk' },
+          ],
+          tiers: [
+            { tierId: 'xuat-sac', title: 'Hoàn thành xuất sắc', minTotal: 19 },
+            { tierId: 'tot', title: 'Hoàn thành tốt' },
+          ],
+        }),
+      );
+      for (const unitId of [NN, CT, TT]) await w.run(sign(unitId));
+      await w.run(openScoring());
+      for (const [unitId, points] of [[NN, 10], [CT, 9.5], [TT, 9]] as const) {
+        await w.run(score(unitId, 'c1', points, 'verified'));
+        await w.run(score(unitId, 'c2', points, 'verified'));
+      }
+      await w.run(closeScoring());
+    });
+
+    it('classifies the pledges read from their streams, by score', async () => {
+      const [event] = await w.run(cmd('ClassifyPledges', chair, { campaignId: CAMPAIGN, basis: 'score', classifiedAt: at('2014-02-13') }));
+      expect(event?.data).toMatchObject({ basis: 'score', classes: [{ unitId: CT, tierId: 'xuat-sac' }, { unitId: NN, tierId: 'xuat-sac' }, { unitId: TT, tierId: 'tot' }] });
+    });
+
+    it('proposes a flag and a certificate to one unit, then the council decides after the campaign closed', async () => {
+      await w.run(cmd('AssignRanks', chair, { campaignId: CAMPAIGN, basis: 'score', assignedAt: at('2014-02-13') }));
+      await w.run(cmd('ProposeAward', chair, { campaignId: CAMPAIGN, unitId: NN, award: 'co-hang-nhat', proposedAt: at('2014-02-13') }));
+      await w.run(cmd('ProposeAward', chair, { campaignId: CAMPAIGN, unitId: NN, award: 'bang-khen', proposedAt: at('2014-02-13') }));
+      await expectRejectedWithNothingAppended(
+        w.store,
+        () => w.thidua.execute(cmd('ProposeAward', chair, { campaignId: CAMPAIGN, unitId: CT, award: 'co-hang-nhat', proposedAt: at('2014-02-13') })),
+        'rule_violated',
+        RULES.awardQuotaExceeded,
+      );
+      await w.run(cmd('CloseCampaign', chair, { campaignId: CAMPAIGN, closedAt: at('2014-02-20') }));
+      const decision = { campaignId: CAMPAIGN, unitId: NN, award: 'co-hang-nhat', outcome: 'granted' as const, decisionRef: 'Quyết định số 512/QĐ-UBND', decidedAt: at('2014-04-02') };
+      await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(cmd('DecideAward', chair, decision)), 'forbidden');
+      const [decided] = await w.run(cmd('DecideAward', council, decision));
+      expect(decided?.type).toBe('AwardDecided');
+      await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(cmd('DecideAward', council, decision)), 'rule_violated', RULES.decisionAlreadyDecided);
+      await expectRejectedWithNothingAppended(
+        w.store,
+        () => w.thidua.execute(cmd('ClassifyPledges', chair, { campaignId: CAMPAIGN, basis: 'score', classifiedAt: at('2014-02-21') })),
+        'rule_violated',
+        RULES.campaignClosed,
+      );
     });
   });
 

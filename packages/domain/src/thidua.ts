@@ -1,25 +1,23 @@
 /**
  * The public write API: `createThidua({ eventStore }).execute(command)`.
- * Validates the envelope, routes the command to its decider and stream,
- * loads what the rules need from other streams, and appends through the
- * kernel's command handler (optimistic concurrency, bounded retry,
- * idempotency by `commandId`).
+ * Validates the envelope, routes the command to its aggregate module, loads
+ * what the rules need from other streams, and appends through the kernel's
+ * command handler (optimistic concurrency, bounded retry, idempotency by
+ * `commandId`).
  */
-import { assertNever, createCommandHandler, type CommandResult, type EventStore, type RetryPolicy, type TelemetryOption } from '@thidua/eventsourcing';
-import { blocDecider } from './bloc/bloc.decider';
-import { initialBlocState } from './bloc/bloc.state';
-import { campaignDecider, type CampaignContext } from './campaign/campaign.decider';
-import { parseThiduaCommand, type ThiduaCommand } from './commands';
-import { loadBloc, loadCampaign, loadCampaignPledges, loadCampaignsOfYear } from './load';
-import { campaignIdOfPledgeCommand, pledgeDecider, pledgeIdOfPledgeCommand, type PledgeContext } from './pledge/pledge.decider';
-import { blocStream, campaignStream, pledgeStream } from './streams';
+import { ValidationError, type CommandResult, type EventStore, type RetryPolicy, type TelemetryOption } from '@thidua/eventsourcing';
+import { THIDUA_AGGREGATES } from './aggregates';
+import type { HandlerTuning } from './aggregate';
+import { parseThiduaCommand, type ThiduaCommand, type ThiduaCommandName } from './commands';
+import { thiduaEventDefinitions } from './registry';
 
 /** Options of {@link createThidua}. */
 export interface CreateThiduaOptions {
   /**
    * The store holding the thidua streams. Create it with
-   * `registry: thiduaRegistry`, so that payloads are validated on append and
-   * parsed on read.
+   * `registry: thiduaRegistry` (or a registry holding its definitions), so
+   * that payloads are validated on append and parsed on read; any other
+   * store is refused.
    */
   eventStore: EventStore;
   /**
@@ -44,7 +42,25 @@ export interface Thidua {
 }
 
 /**
- * Creates the write side over an event store.
+ * The deciders fold events read back from the store as their own event
+ * types: sound only when the store parses every payload with the domain's
+ * definitions. So the store must hold those very definitions, not merely
+ * types of the same names.
+ */
+function assertThiduaRegistry(eventStore: EventStore): void {
+  const registry = eventStore.registry;
+  const missing = thiduaEventDefinitions.filter((definition) => registry?.definition(definition.type) !== definition).map((definition) => definition.type);
+  if (missing.length === 0) return;
+  const message =
+    registry === undefined
+      ? `the event store "${eventStore.name}" was created without a registry; create it with registry: thiduaRegistry`
+      : `the event store "${eventStore.name}" does not parse ${missing.join(', ')} with the domain's definitions; create it with registry: thiduaRegistry`;
+  throw new ValidationError(`createThidua: ${message}`, [{ path: 'eventStore.registry', message }]);
+}
+
+/**
+ * Creates the write side over an event store created with `thiduaRegistry`
+ * (refused with `validation_failed` otherwise).
  *
  * @example
  * const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
@@ -54,86 +70,37 @@ export interface Thidua {
  */
 export function createThidua(options: CreateThiduaOptions): Thidua {
   const { eventStore } = options;
-  const retry = options.retry !== undefined ? { retry: options.retry } : {};
-  const telemetry = options.telemetry !== undefined ? { telemetry: options.telemetry } : {};
+  assertThiduaRegistry(eventStore);
+  const tuning: HandlerTuning = {
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options.telemetry !== undefined ? { telemetry: options.telemetry } : {}),
+  };
 
-  // Consistency of cross-aggregate rules. `loadContext` reads the other
-  // streams (bloc, campaign, pledges) as committed at that moment, and runs
-  // again on every retry; the append is guarded only by the expected revision
-  // of the command's own stream. So a rule over another aggregate holds
-  // against a recent committed snapshot of it, not under a lock: a change
-  // committed to that other stream between the read and our append is not
-  // seen (eventual consistency between aggregates, as in Emmett or Marten).
-  // The phases narrow the window: pledges are signed and scored only before
-  // scoring closes, and ranks and awards only after, so totals cannot move
-  // under a ranking; what can still race (a withdrawal landing just after a
-  // ranking) is caught by the rule that reads it next (no award to an
-  // inactive pledge).
-  const handleBloc = createCommandHandler({
-    eventStore,
-    decider: blocDecider,
-    streamId: (command) => blocStream(command.data.blocId),
-    ...retry,
-    ...telemetry,
-  });
-
-  const handleCampaign = createCommandHandler({
-    eventStore,
-    decider: campaignDecider,
-    streamId: (command) => campaignStream(command.data.campaignId),
-    async loadContext(command, state): Promise<CampaignContext> {
-      const blocId = command.command === 'LaunchCampaign' ? command.data.blocId : state.launched ? state.blocId : null;
-      const bloc = blocId === null ? initialBlocState : await loadBloc(eventStore, blocId);
-      const needsPledges = command.command === 'AssignRanks' || command.command === 'ProposeAward';
-      const pledges = needsPledges && state.launched && bloc.established ? await loadCampaignPledges(eventStore, state, bloc) : [];
-      if (command.command !== 'LaunchCampaign') return { bloc, pledges };
-      // Two launches for one bloc and year racing each other can both pass this read; see docs/domain.md.
-      return { bloc, pledges, campaignsOfYear: await loadCampaignsOfYear(eventStore, command.data.blocId, command.data.year) };
-    },
-    ...retry,
-    ...telemetry,
-  });
-
-  const handlePledge = createCommandHandler({
-    eventStore,
-    decider: pledgeDecider,
-    streamId: (command) => pledgeStream(pledgeIdOfPledgeCommand(command)),
-    async loadContext(command): Promise<PledgeContext> {
-      const campaign = await loadCampaign(eventStore, campaignIdOfPledgeCommand(command));
-      const bloc = campaign.launched ? await loadBloc(eventStore, campaign.blocId) : initialBlocState;
-      return { campaign, bloc };
-    },
-    ...retry,
-    ...telemetry,
-  });
+  // Consistency of cross-aggregate rules. Each module's `loadContext` reads
+  // the other streams (bloc, campaign, pledges) as committed at that moment,
+  // and runs again on every retry; the append is guarded only by the
+  // expected revision of the command's own stream. So a rule over another
+  // aggregate holds against a recent committed snapshot of it, not under a
+  // lock: a change committed to that other stream between the read and our
+  // append is not seen (eventual consistency between aggregates, as in
+  // Emmett or Marten). The phases narrow the window: pledges are signed and
+  // scored only before scoring closes, and ranks and awards only after, so
+  // totals cannot move under a ranking; what can still race (a withdrawal
+  // landing just after a ranking) is caught by the rule that reads it next
+  // (no award to an inactive pledge).
+  const routes = new Map<ThiduaCommandName, (command: ThiduaCommand) => Promise<CommandResult<unknown>>>();
+  for (const aggregate of THIDUA_AGGREGATES) {
+    const handle = aggregate.handler(eventStore, tuning);
+    for (const name of aggregate.commands) routes.set(name, handle);
+  }
 
   return {
     async execute(input: unknown): Promise<CommandResult<unknown>> {
-      const command: ThiduaCommand = parseThiduaCommand(input);
-      switch (command.command) {
-        case 'EstablishBloc':
-        case 'AdmitMember':
-        case 'RemoveMember':
-        case 'TransferChairFlag':
-        case 'ElectDeputyChair':
-          return handleBloc(command);
-        case 'LaunchCampaign':
-        case 'OpenScoring':
-        case 'CloseScoring':
-        case 'HoldReview':
-        case 'AssignRanks':
-        case 'ProposeAward':
-        case 'CloseCampaign':
-          return handleCampaign(command);
-        case 'SignPledge':
-        case 'RecordScore':
-        case 'RecordAdjustment':
-        case 'DisqualifyPledge':
-        case 'WithdrawPledge':
-          return handlePledge(command);
-        default:
-          return assertNever(command, 'command');
-      }
+      const command = parseThiduaCommand(input);
+      const handle = routes.get(command.command);
+      // parseThiduaCommand accepts only the names the modules declare, so every parsed command has a route.
+      if (handle === undefined) throw new Error(`thidua: no aggregate handles ${command.command}`);
+      return handle(command);
     },
   };
 }

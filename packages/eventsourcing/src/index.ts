@@ -82,7 +82,7 @@ export {
   type SealedEvent,
 } from './hash-chain';
 // Text every store can hold: the check appends and imports run, for schemas too.
-export { isStorableText, unstorableTextIssue } from './text';
+export { isStorableText, unstorableTextIssue, unstorableTextProblem } from './text';
 // The NDJSON interchange format (export, import, audit), and import planning: validate a whole export, then append it.
 export {
   parseNdjsonLine,
@@ -126,6 +126,7 @@ export {
 // Projection runtime.
 export {
   createProjectionRunner,
+  documentProjection,
   getProjectionLag,
   replayAsOf,
   waitForCheckpoint,
@@ -134,6 +135,9 @@ export {
   type ProjectionLeases,
   type CommitBatch,
   type DocumentChanges,
+  type DocumentEventHandler,
+  type DocumentEventHandlers,
+  type DocumentProjectionOptions,
   type Projection,
   type ProjectionDocuments,
   type ProjectionLag,

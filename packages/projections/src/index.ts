@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
- * thidua read models (DESIGN §4): year-end standings, chair-flag history,
+ * thidua read models: year-end standings, chair-flag history,
  * audit trail and campaign progress, as projections on the kernel's runtime;
- * typed readers over a projection store; and renderers for the standings.
+ * typed readers over a projection store. Rendering (terminal tables, HTML)
+ * is `@thidua/render`'s.
  */
 
 // Running the projections.
@@ -17,6 +18,7 @@ export { STANDINGS_PROJECTION, standingsProjection } from './standings/standings
 export { CHAIR_HISTORY_PROJECTION, chairHistoryProjection } from './chair-history/chair-history.projection';
 export { AUDIT_TRAIL_PROJECTION, auditTrailProjection } from './audit-trail/audit-trail.projection';
 export { PROGRESS_PROJECTION, progressProjection } from './progress/progress.projection';
+export { YEAR_SUMMARY_PROJECTION, yearSummaryProjection } from './year-summary/year-summary.projection';
 // Readers: typed queries, with read-your-writes and as-of.
 export {
   getAuditTrail,
@@ -24,15 +26,18 @@ export {
   getChairHistory,
   getYearEndStandings,
   getYearEndStandingsAsOf,
+  getYearSummary,
+  getYearSummaryAsOf,
+  listAuthorities,
   type ReadOptions,
 } from './readers';
+// The documented JSON objects (the read models without their legend).
+export { toStandingsJson, toYearSummaryJson } from './json-shapes';
+// Reading as of a past moment: by business time, the store's clock or a position.
+export { replayReadModelsAsOf, describePastTheEnd, type ReadAsOf, type AsOfCut } from './as-of';
 // Read-model shapes.
-export type { StandingsRow, YearEndStandings } from './standings/standings.types';
+export type { StandingsRow, StandingsLegend, YearEndStandings } from './standings/standings.types';
+export type { YearSummary, YearSummaryBloc, YearSummaryLegend } from './year-summary/year-summary.types';
 export type { ChairHistory, ChairTransfer, DeputyElection } from './chair-history/chair-history.types';
 export type { AuditEntry } from './audit-trail/audit-trail.types';
 export type { CampaignProgress, CriterionProgress, PledgeProgress } from './progress/progress.types';
-// Rendering the standings.
-export { renderStandingsHtml } from './render/html';
-export { renderStandingsJson } from './render/json';
-export { renderStandingsTable } from './render/table';
-export type { RenderStandingsOptions } from './render/format';

@@ -1,21 +1,20 @@
-import {
-  replayAsOf,
-  waitForCheckpoint,
-  type AsOf,
-  type EventStore,
-  type ProjectionStore,
-} from '@thidua/eventsourcing';
+import { waitForCheckpoint, type EventStore, type ProjectionStore } from '@thidua/eventsourcing';
 import { compareUnitIds, currentFlagHolder } from '@thidua/domain';
+import { replayReadModelsAsOf, type ReadAsOf } from './as-of';
 import { AUDIT_TRAIL_PROJECTION, auditStreamPrefix, auditUnitPrefix } from './audit-trail/audit-trail.projection';
 import type { AuditEntry } from './audit-trail/audit-trail.types';
-import { CHAIR_HISTORY_PROJECTION, chairHistoryKey } from './chair-history/chair-history.projection';
+import { CHAIR_HISTORY_PROJECTION } from './chair-history/chair-history.projection';
 import type { ChairHistory, ChairHistoryDoc } from './chair-history/chair-history.types';
-import { PROGRESS_PROJECTION, progressBlocKey, progressCampaignKey } from './progress/progress.projection';
+import { blocKey, campaignKey } from './documents';
+import { PROGRESS_PROJECTION } from './progress/progress.projection';
 import type { CampaignProgress, ProgressBlocDoc, ProgressCampaignDoc } from './progress/progress.types';
 import { own } from './records';
 import { buildYearEndStandings } from './standings/build-standings';
-import { STANDINGS_PROJECTION, standingsBlocKey, standingsCampaignKey, standingsProjection } from './standings/standings.projection';
+import { STANDINGS_PROJECTION, standingsProjection } from './standings/standings.projection';
 import type { StandingsBlocDoc, StandingsCampaignDoc, YearEndStandings } from './standings/standings.types';
+import { buildYearSummary } from './year-summary/build-year-summary';
+import { authorityKey, AUTHORITY_PREFIX, YEAR_SUMMARY_PROJECTION, yearSummaryProjection } from './year-summary/year-summary.projection';
+import type { AuthorityBlocsDoc, YearSummary } from './year-summary/year-summary.types';
 
 /** Read-your-writes: wait until the projection has applied the log up to `position` before reading. */
 export interface ReadOptions {
@@ -34,7 +33,7 @@ async function waitIfAsked(store: ProjectionStore, projection: string, options: 
 }
 
 /**
- * The year-end standings of a bloc for a year (DESIGN §4), or null when the
+ * The year-end standings of a bloc for a year, or null when the
  * bloc is unknown or has no campaign for that year.
  *
  * @example
@@ -46,32 +45,70 @@ export async function getYearEndStandings(
   query: { blocId: string; year: number } & ReadOptions,
 ): Promise<YearEndStandings | null> {
   await waitIfAsked(projectionStore, STANDINGS_PROJECTION, query);
-  const bloc = await projectionStore.getDocument<StandingsBlocDoc>(STANDINGS_PROJECTION, standingsBlocKey(query.blocId));
+  const bloc = await projectionStore.getDocument<StandingsBlocDoc>(STANDINGS_PROJECTION, blocKey(query.blocId));
   const campaignId = bloc ? own(bloc.campaigns, String(query.year)) : undefined;
   if (!bloc || campaignId === undefined) return null;
-  const campaign = await projectionStore.getDocument<StandingsCampaignDoc>(STANDINGS_PROJECTION, standingsCampaignKey(campaignId));
+  const campaign = await projectionStore.getDocument<StandingsCampaignDoc>(STANDINGS_PROJECTION, campaignKey(campaignId));
   return campaign ? buildYearEndStandings(bloc, campaign) : null;
 }
 
 /**
- * The standings as they stood at a past point of the log: replays the log up
- * to `asOf` (a position, or a `recordedAt` instant; both inclusive) into a
- * fresh in-memory projection store, leaving the live read models untouched.
+ * The standings as they stood at a past moment: by business time (the
+ * events' own dates), by the store's clock, or at a log position (see
+ * `replayReadModelsAsOf`), replayed into memory, leaving the live read
+ * models untouched. `null` when the bloc or its campaign of that year did
+ * not exist yet; `validation_failed` (on `asOf`) for a moment before the
+ * first event of the log.
  *
  * @example
- * await getYearEndStandingsAsOf({ eventStore, blocId: 'kt-kt', year: 2013, asOf: { recordedAt: '2014-02-12T00:00:00Z' } });
+ * await getYearEndStandingsAsOf({ eventStore, blocId: 'kt-kt', year: 2013, asOf: { businessTime: '2014-02-12' } });
  */
-export async function getYearEndStandingsAsOf(options: {
-  eventStore: EventStore;
-  blocId: string;
-  year: number;
-  asOf: AsOf;
-}): Promise<YearEndStandings | null> {
-  const store = await replayAsOf({ eventStore: options.eventStore, projections: [standingsProjection], asOf: options.asOf });
+export async function getYearEndStandingsAsOf(options: { eventStore: EventStore; blocId: string; year: number; asOf: ReadAsOf }): Promise<YearEndStandings | null> {
+  const { projectionStore } = await replayReadModelsAsOf({ eventStore: options.eventStore, projections: [standingsProjection], asOf: options.asOf });
   try {
-    return await getYearEndStandings(store, { blocId: options.blocId, year: options.year });
+    return await getYearEndStandings(projectionStore, { blocId: options.blocId, year: options.year });
   } finally {
-    await store.close();
+    await projectionStore.close();
+  }
+}
+
+/**
+ * The year summary of an authority (every bloc it established that ran a
+ * campaign that year, by blocId: chair, next chair, leaders, awards with
+ * the council's outcome, classes), or `null` when no bloc names that
+ * authority. The text is compared after Unicode NFC normalisation. Reads
+ * the `year-summary` and `standings` projections.
+ */
+export async function getYearSummary(projectionStore: ProjectionStore, query: { authority: string; year: number } & ReadOptions): Promise<YearSummary | null> {
+  await waitIfAsked(projectionStore, YEAR_SUMMARY_PROJECTION, query);
+  await waitIfAsked(projectionStore, STANDINGS_PROJECTION, query);
+  const doc = await projectionStore.getDocument<AuthorityBlocsDoc>(YEAR_SUMMARY_PROJECTION, authorityKey(query.authority.trim()));
+  if (!doc) return null;
+  const standings: YearEndStandings[] = [];
+  for (const blocId of doc.blocIds) {
+    const found = await getYearEndStandings(projectionStore, { blocId, year: query.year });
+    if (found) standings.push(found);
+  }
+  return buildYearSummary(doc.authority, query.year, standings);
+}
+
+/** The authorities the log knows, sorted: what `getYearSummary` can be asked for. */
+export async function listAuthorities(projectionStore: ProjectionStore): Promise<string[]> {
+  const docs = await projectionStore.listDocuments<AuthorityBlocsDoc>(YEAR_SUMMARY_PROJECTION, { prefix: AUTHORITY_PREFIX });
+  return docs.map(({ doc }) => doc.authority).sort();
+}
+
+/** {@link getYearSummary} as of a past moment, like {@link getYearEndStandingsAsOf}. */
+export async function getYearSummaryAsOf(options: { eventStore: EventStore; authority: string; year: number; asOf: ReadAsOf }): Promise<YearSummary | null> {
+  const { projectionStore } = await replayReadModelsAsOf({
+    eventStore: options.eventStore,
+    projections: [yearSummaryProjection, standingsProjection],
+    asOf: options.asOf,
+  });
+  try {
+    return await getYearSummary(projectionStore, { authority: options.authority, year: options.year });
+  } finally {
+    await projectionStore.close();
   }
 }
 
@@ -81,7 +118,7 @@ export async function getChairHistory(
   query: { blocId: string } & ReadOptions,
 ): Promise<ChairHistory | null> {
   await waitIfAsked(projectionStore, CHAIR_HISTORY_PROJECTION, query);
-  const doc = await projectionStore.getDocument<ChairHistoryDoc>(CHAIR_HISTORY_PROJECTION, chairHistoryKey(query.blocId));
+  const doc = await projectionStore.getDocument<ChairHistoryDoc>(CHAIR_HISTORY_PROJECTION, blocKey(query.blocId));
   if (!doc) return null;
   const name = (unitId: string) => own(doc.units, unitId) ?? unitId;
   return {
@@ -129,9 +166,9 @@ export async function getCampaignProgress(
   query: { campaignId: string } & ReadOptions,
 ): Promise<CampaignProgress | null> {
   await waitIfAsked(projectionStore, PROGRESS_PROJECTION, query);
-  const campaign = await projectionStore.getDocument<ProgressCampaignDoc>(PROGRESS_PROJECTION, progressCampaignKey(query.campaignId));
+  const campaign = await projectionStore.getDocument<ProgressCampaignDoc>(PROGRESS_PROJECTION, campaignKey(query.campaignId));
   if (!campaign) return null;
-  const bloc = await projectionStore.getDocument<ProgressBlocDoc>(PROGRESS_PROJECTION, progressBlocKey(campaign.blocId));
+  const bloc = await projectionStore.getDocument<ProgressBlocDoc>(PROGRESS_PROJECTION, blocKey(campaign.blocId));
   const units = bloc?.units ?? {};
   const name = (unitId: string) => own(units, unitId)?.unitName ?? unitId;
 

@@ -1,6 +1,6 @@
 /*
  * Documents keep maps as JSON objects keyed by ids. Ids may legally be
- * `__proto__` or `constructor` (DESIGN's id grammar allows them), so plain
+ * `__proto__` or `constructor` (the domain's id grammar allows them), so plain
  * `record[id]` reads and writes would hit Object.prototype; these two helpers
  * only ever touch own properties.
  */

@@ -2,8 +2,8 @@ import { createThidua, thiduaRegistry } from '@thidua/domain';
 import { createInMemoryEventStore, type Actor, type EventStore } from '@thidua/eventsourcing';
 
 /*
- * Test helper (not shipped). The Tây Ninh 2013 year-end review (see
- * ../shared/seed/) played through the domain's own `createThidua().execute`,
+ * Test helper (not shipped). The Tây Ninh 2013 year-end review (the case
+ * `examples/tay-ninh-2013` tells) played through the domain's own `createThidua().execute`,
  * so the projections are tested on a log the deciders accept. The article
  * gives no scores: these are illustrative and reproduce its ranking
  * (1 Nông nghiệp & PTNT, 2 Công Thương, 3 Thông tin & Truyền thông).

@@ -6,12 +6,15 @@ export type RecordedThiduaEvent = {
   [Type in ThiduaEvent['type']]: RecordedEvent<Type, Extract<ThiduaEvent, { type: Type }>['data']>;
 }[ThiduaEvent['type']];
 
+/** One recorded thidua event by type. */
+export type RecordedThiduaEventOf<Type extends ThiduaEvent['type']> = Extract<RecordedThiduaEvent, { type: Type }>;
+
 /** The type of every thidua event. */
 export type ThiduaEventType = ThiduaEvent['type'];
 
 /**
  * Narrows a recorded event to the thidua union. Sound because the event store
- * parses every payload with `thiduaRegistry` on read (DESIGN §2), and the
+ * parses every payload with `thiduaRegistry` on read, and the
  * runner only passes a projection the types listed in its `handles`.
  */
 export function asThiduaEvent(event: RecordedEvent): RecordedThiduaEvent {

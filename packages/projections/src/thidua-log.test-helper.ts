@@ -13,7 +13,7 @@ type DataOf<T extends ThiduaEvent['type']> = Extract<ThiduaEvent, { type: T }>['
 const BLOC_EVENTS = new Set(['BlocEstablished', 'MemberAdmitted', 'MemberRemoved', 'ChairFlagTransferred', 'DeputyChairElected']);
 const PLEDGE_EVENTS = new Set(['PledgeSigned', 'ScoreRecorded', 'AdjustmentRecorded', 'PledgeDisqualified', 'PledgeWithdrawn']);
 
-/** The stream an event belongs to (DESIGN §3). */
+/** The stream an event belongs to. */
 function streamOf(event: ThiduaEvent): string {
   const data = event.data as Partial<Record<'blocId' | 'campaignId' | 'pledgeId', string>>;
   if (BLOC_EVENTS.has(event.type)) return blocStream(data.blocId ?? '');

@@ -48,17 +48,27 @@ async function readAll(store: ProjectionStore, ids: { blocId: string; campaignId
 }
 
 describe('createThiduaProjections', () => {
-  it('runs the four projections, each with its own checkpoint at the head', async () => {
+  it('runs the five projections, each with its own checkpoint at the head', async () => {
     const { log } = await campaignLog();
     const projectionStore = createInMemoryProjectionStore();
     const projections = createThiduaProjections({ eventStore: log.eventStore, projectionStore });
-    expect(projections.projections.map((p) => p.name)).toEqual(['standings', 'chair-history', 'audit-trail', 'campaign-progress']);
+    expect(projections.projections.map((p) => p.name)).toEqual(['standings', 'chair-history', 'audit-trail', 'campaign-progress', 'year-summary']);
     const progress = await projections.catchUp();
     const head = await log.eventStore.headPosition();
-    expect(progress.map((p) => p.checkpoint)).toEqual([head, head, head, head]);
+    expect(progress.map((p) => p.checkpoint)).toEqual([head, head, head, head, head]);
     for (const projection of thiduaProjections) {
       expect(await projectionStore.getState(projection.name)).toEqual({ version: projection.version, checkpoint: head });
     }
+  });
+
+  it('catches up only the projections named, in that order, and refuses an unknown name', async () => {
+    const { log } = await campaignLog();
+    const projectionStore = createInMemoryProjectionStore();
+    const projections = createThiduaProjections({ eventStore: log.eventStore, projectionStore });
+    const progress = await projections.catchUp(undefined, { only: ['year-summary', 'standings'] });
+    expect(progress.map((p) => p.projection)).toEqual(['year-summary', 'standings']);
+    expect(await projectionStore.getState('audit-trail')).toBeNull();
+    await expect(projections.catchUp(undefined, { only: ['ranks'] })).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('gives deep-equal read models when rebuilt from the log, and when caught up in small batches', async () => {

@@ -12,13 +12,15 @@ import { auditTrailProjection } from './audit-trail/audit-trail.projection';
 import { chairHistoryProjection } from './chair-history/chair-history.projection';
 import { progressProjection } from './progress/progress.projection';
 import { standingsProjection } from './standings/standings.projection';
+import { yearSummaryProjection } from './year-summary/year-summary.projection';
 
-/** Every thidua read model: year-end standings, chair-flag history, audit trail, campaign progress. */
+/** Every thidua read model: year-end standings, chair-flag history, audit trail, campaign progress, the authorities' blocs for the year summary. */
 export const thiduaProjections: readonly Projection[] = [
   standingsProjection,
   chairHistoryProjection,
   auditTrailProjection,
   progressProjection,
+  yearSummaryProjection,
 ];
 
 /** Options of {@link createThiduaProjections}. */
@@ -45,10 +47,12 @@ export interface ThiduaProjectionsOptions {
 export interface ThiduaProjections {
   readonly projections: readonly Projection[];
   /**
-   * Brings every projection up to the log's head (rebuilding those whose
-   * version changed), one after the other; `onProgress` hears each page.
+   * Brings every projection (or only those named in `only`: the ones a
+   * reader reads) up to the log's head, rebuilding those whose version
+   * changed, one after the other; `onProgress` hears each page. An unknown
+   * name is `not_found`.
    */
-  catchUp(onProgress?: (progress: ProjectionProgress) => void): Promise<ProjectionProgress[]>;
+  catchUp(onProgress?: (progress: ProjectionProgress) => void, options?: { only?: readonly string[] }): Promise<ProjectionProgress[]>;
   /**
    * Replays one projection (by name) or all of them from the start of the log,
    * beside the live documents, and swaps the result in at once (the kernel's
@@ -65,7 +69,7 @@ export interface ThiduaProjections {
 }
 
 /**
- * Runs the four thidua projections with the kernel's projection runner.
+ * Runs the thidua projections with the kernel's projection runner.
  *
  * @example
  * const projections = createThiduaProjections({ eventStore, projectionStore });
@@ -90,26 +94,32 @@ export function createThiduaProjections(options: ThiduaProjectionsOptions): Thid
     }),
   );
 
+  function select(names: readonly string[]) {
+    return names.map((name) => {
+      const runner = runners.find((candidate) => candidate.projection.name === name);
+      if (runner === undefined) {
+        throw new NotFoundError(`No projection named ${JSON.stringify(name)}; known: ${thiduaProjections.map((p) => p.name).join(', ')}`, { projection: name });
+      }
+      return runner;
+    });
+  }
+
   return {
     projections: thiduaProjections,
-    async catchUp(onProgress) {
+    async catchUp(onProgress, catchUpOptions = {}) {
+      const selected = catchUpOptions.only === undefined ? runners : select(catchUpOptions.only);
       const progress: ProjectionProgress[] = [];
       reportProgress = onProgress;
       try {
         // One after the other: each reads the log once, and a failure names its projection without others racing it.
-        for (const runner of runners) progress.push(await runner.catchUp());
+        for (const runner of selected) progress.push(await runner.catchUp());
       } finally {
         reportProgress = undefined;
       }
       return progress;
     },
     async rebuild(name, onProgress) {
-      const selected = name === undefined ? runners : runners.filter((runner) => runner.projection.name === name);
-      if (selected.length === 0) {
-        throw new NotFoundError(`No projection named ${JSON.stringify(name)}; known: ${thiduaProjections.map((p) => p.name).join(', ')}`, {
-          projection: name,
-        });
-      }
+      const selected = name === undefined ? runners : select([name]);
       const progress: ProjectionProgress[] = [];
       reportProgress = onProgress;
       try {

@@ -35,7 +35,7 @@ describe('thidua audit', () => {
     expect([...new Set(steps)]).toEqual([
       'audit verify: hash chains and payloads',
       ...[1, 2].flatMap((round) =>
-        ['standings', 'chair-history', 'audit-trail', 'campaign-progress'].map((name) => `audit verify: replay ${round} of 2, ${name}`),
+        ['standings', 'chair-history', 'audit-trail', 'campaign-progress', 'year-summary'].map((name) => `audit verify: replay ${round} of 2, ${name}`),
       ),
     ]);
   });

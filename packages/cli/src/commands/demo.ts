@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { BLOC_ID, runTayNinh2013 } from '@thidua/domain/demo';
-import { createThiduaProjections, renderStandingsHtml, renderStandingsTable, type YearEndStandings } from '@thidua/projections';
+import { createThiduaProjections, type YearEndStandings } from '@thidua/projections';
+import { renderStandingsHtml, renderStandingsTable } from '@thidua/render';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';

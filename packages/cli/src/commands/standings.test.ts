@@ -33,22 +33,23 @@ describe('thidua standings', () => {
     ]);
   });
 
-  it('shows the catch-up of the read models with --progress always', async () => {
+  it('catches up the standings read model, and only it, with --progress always', async () => {
     const fresh = dir.store('fresh.db');
     expect((await cli(['exec', dir.file('campaign.ndjson')], fresh)).code).toBe(0);
     const run = await cli(['--progress', 'always', ...query], fresh);
     expect(run.code).toBe(0);
-    for (const name of ['standings', 'chair-history', 'audit-trail', 'campaign-progress']) {
-      expect(run.stderr).toMatch(new RegExp(`^catching up the read models, ${name}: \\d+/25 \\(\\d+%\\)`, 'm'));
-    }
+    expect(run.stderr).toMatch(/^catching up the read models, standings: \d+\/25 \(\d+%\)/m);
+    for (const name of ['chair-history', 'audit-trail', 'campaign-progress', 'year-summary']) expect(run.stderr).not.toContain(name);
     expect(run.stdout).toContain('Chair flag: Đơn vị unit-00 → Đơn vị unit-02');
   });
 
-  it('prints the standings JSON with its documented keys', async () => {
+  it('prints the documented JSON', async () => {
     const run = await cli([...query, '--format', 'json']);
     expect(run.code).toBe(0);
     const standings = JSON.parse(run.stdout) as Standings & Record<string, unknown>;
-    expect(Object.keys(standings)).toEqual(expect.arrayContaining(['blocId', 'blocName', 'year', 'campaignId', 'title', 'review', 'chair', 'deputy', 'nextChair', 'nextDeputy', 'flag', 'final', 'rows']));
+    expect(Object.keys(standings).sort()).toEqual(
+      ['blocId', 'blocName', 'year', 'campaignId', 'title', 'review', 'chair', 'deputy', 'nextChair', 'nextDeputy', 'flag', 'final', 'awards', 'tiers', 'rows'].sort(),
+    );
     expect(standings).toMatchObject({ chair: 'unit-00', nextChair: 'unit-02', flag: { fromUnitId: 'unit-00', toUnitId: 'unit-02' }, final: true });
     expect(standings.rows.map((row) => [row.rank, row.unitId, row.total])).toEqual([
       [1, 'unit-01', 14.25],
@@ -66,6 +67,7 @@ describe('thidua standings', () => {
     const html = await readFile(out, 'utf8');
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<svg');
+    expect(html).toMatch(/<footer class="provenance">.*vị trí sổ sự kiện \(log position\) <code>25<\/code>; mã băm đầu sổ \(head hash\) <code>[0-9a-f]{64}<\/code>/);
   });
 
   it('replays the log up to a position (a bare integer) with --as-of', async () => {
@@ -81,7 +83,45 @@ describe('thidua standings', () => {
 
     const nothingYet = await cli([...query, '--as-of', '1']);
     expect(nothingYet.code).toBe(1);
-    expect(nothingYet.stderr).toMatch(/^error \[not_found\] /);
+    expect(nothingYet.stderr).toMatch(/^error \[not_found\] .*as of position 1/);
+  });
+
+  it('reads as of a business date with --as-of: the day before the year-end review, ranked but not reviewed', async () => {
+    const run = await cli([...query, '--format', 'json', '--as-of', '2014-02-12']);
+    expect(run.code).toBe(0);
+    const standings = JSON.parse(run.stdout) as Standings & { review: unknown; flag: unknown };
+    expect(standings).toMatchObject({ review: null, flag: null, final: false });
+    expect(standings.rows.every((row) => !row.provisional)).toBe(true);
+  });
+
+  it('says what an --as-of before the first event or after the last one means', async () => {
+    const before = await cli([...query, '--as-of', '2012-12-31']);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/validation_failed.*before the first event of the log \(business time 2013-01-02T08:00:00\+07:00\)/);
+    const live = await cli([...query, '--format', 'json']);
+    const after = await cli([...query, '--format', 'json', '--as-of', '2030-01-01T00:00:00+07:00']);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(live.stdout);
+    expect(after.stderr).toMatch(/note: as of 2030-01-01T00:00:00\+07:00 is after the last event of the log \(business time 2014-02-14T08:00:00\+07:00\)/);
+  });
+
+  it('reads by the store’s clock with --as-recorded', async () => {
+    const live = await cli([...query, '--format', 'json']);
+    const now = await cli([...query, '--format', 'json', '--as-recorded', new Date(Date.now() + 60_000).toISOString()]);
+    expect(now.code).toBe(0);
+    expect(now.stdout).toBe(live.stdout);
+    expect(now.stderr).toContain('is after the last event of the log (recorded time');
+    const past = await cli([...query, '--as-recorded', '2000-01-01T00:00:00Z']);
+    expect(past.code).toBe(1);
+    expect(past.stderr).toContain('before the first event of the log (recorded time');
+    const both = await cli([...query, '--as-of', '2014-02-12', '--as-recorded', '3']);
+    expect(both.code).toBe(2);
+  });
+
+  it('fits 120 columns, titles the criteria, and prints its provenance', async () => {
+    const run = await cli(query);
+    expect(Math.max(...run.stdout.split('\n').map((line) => [...line].length))).toBeLessThanOrEqual(120);
+    expect(run.stdout.replace(/\n\s+/g, " ")).toMatch(/^Source: generated .*; log position 25; head hash [0-9a-f]{64}$/m);
   });
 
   it('refuses an --as-of that is neither a position nor a time (exit code 2)', async () => {

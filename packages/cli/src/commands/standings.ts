@@ -1,133 +1,92 @@
-import { NotFoundError, type AsOf } from '@thidua/eventsourcing';
-import {
-  getChairHistory,
-  getYearEndStandings,
-  getYearEndStandingsAsOf,
-  renderStandingsHtml,
-  renderStandingsJson,
-  renderStandingsTable,
-  type YearEndStandings,
-} from '@thidua/projections';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { catchUpReadModels } from '../catch-up';
+import { NotFoundError } from '@thidua/eventsourcing';
+import { getYearEndStandings, standingsProjection, type ReadAsOf, type YearEndStandings } from '@thidua/projections';
+import { renderStandingsHtml, renderStandingsJson, renderStandingsTable, type Provenance } from '@thidua/render';
+import { Option, type Command } from 'commander';
 import type { ProgressWhen } from '../progress';
-import { ExitCode, UsageError } from '../exit-codes';
+import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores, type OpenedStores } from '../open-store';
 import { openDataSink, printInfo } from '../output';
+import { asOfFrom, asOfOptions, describeAsOf, parseYear, provenanceOf, readModels, type AsOfOptions } from './read-as-of';
 
-/** Output formats of `standings`. */
+export { parseAsOf, parseYear } from './read-as-of';
+
+/** Output formats of `standings` and `summary`. */
 export const STANDINGS_FORMATS = ['table', 'json', 'html'] as const;
 /** One of {@link STANDINGS_FORMATS}. */
 export type StandingsFormat = (typeof STANDINGS_FORMATS)[number];
 
-interface StandingsOptions extends GlobalOptions {
+interface StandingsOptions extends GlobalOptions, AsOfOptions {
   bloc: string;
   year: number;
-  asOf?: string;
   format: StandingsFormat;
   out?: string;
-}
-
-/**
- * `--as-of`: a bare integer is a log position, anything else an ISO-8601
- * instant (compared with the store's `recordedAt`).
- */
-export function parseAsOf(value: string): AsOf {
-  if (/^[0-9]+$/.test(value)) return { position: BigInt(value) };
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(
-      `--as-of ${JSON.stringify(value)}: expected a log position (an integer such as 42) or an ISO-8601 time such as 2014-02-13T00:00:00+07:00`,
-    );
-  }
-  return { recordedAt: value };
-}
-
-/** Parses `--year`: a four-digit year (commander reports a bad one as a usage error). */
-export function parseYear(value: string): number {
-  if (!/^[0-9]{4}$/.test(value)) throw new InvalidArgumentError('expected a four-digit year such as 2013');
-  return Number(value);
+  wide?: boolean;
 }
 
 /** Renders standings in one of the {@link STANDINGS_FORMATS}. */
-export function renderStandings(standings: YearEndStandings, format: StandingsFormat, unitNames: Record<string, string> = {}): string {
+export function renderStandings(standings: YearEndStandings, format: StandingsFormat, options: { provenance?: Provenance; wide?: boolean } = {}): string {
   switch (format) {
     case 'table':
-      return renderStandingsTable(standings, { unitNames });
+      return renderStandingsTable(standings, { ...(options.provenance ? { provenance: options.provenance } : {}), wide: options.wide === true });
     case 'json':
       return renderStandingsJson(standings);
     case 'html':
-      return renderStandingsHtml(standings, { unitNames });
+      return renderStandingsHtml(standings, options.provenance ? { provenance: options.provenance } : {});
   }
 }
 
 /**
- * Names of the units a bloc's chair-flag history knows, for those that have
- * no row in the standings (a next chair that signed no pledge, say).
- */
-export async function unitNamesOf(stores: OpenedStores, blocId: string): Promise<Record<string, string>> {
-  const history = await getChairHistory(await stores.projectionStore(), { blocId });
-  const names: Record<string, string> = {};
-  for (const transfer of history?.transfers ?? []) {
-    names[transfer.toUnitId] = transfer.toUnitName;
-    if (transfer.fromUnitId !== null && transfer.fromUnitName !== null) names[transfer.fromUnitId] = transfer.fromUnitName;
-  }
-  for (const deputy of history?.deputies ?? []) names[deputy.unitId] = deputy.unitName;
-  return names;
-}
-
-/**
- * Reads the year-end standings of a bloc through the projection readers,
- * after catching every projection up with the log; with `asOf`, replays the
- * log up to then instead, leaving the stored read models alone.
+ * Reads the year-end standings of a bloc: the standings read model caught up
+ * with the log (and nothing else: it carries its own unit names), or, with
+ * `asOf`, the log replayed up to then, leaving the stored read models alone.
+ * `unitNames` are the standings' own, for callers that name units.
  */
 export async function readStandings(
   stores: OpenedStores,
-  query: { blocId: string; year: number; asOf?: AsOf | undefined; progress?: ProgressWhen | undefined },
-): Promise<{ standings: YearEndStandings; unitNames: Record<string, string> }> {
+  query: { blocId: string; year: number; asOf?: ReadAsOf | undefined; progress?: ProgressWhen | undefined },
+): Promise<{ standings: YearEndStandings; unitNames: Record<string, string>; provenance: Provenance }> {
   const { blocId, year, asOf } = query;
-  let standings: YearEndStandings | null;
-  let unitNames: Record<string, string> = {};
-  if (asOf === undefined) {
-    const projectionStore = await stores.projectionStore();
-    await catchUpReadModels(stores.eventStore, projectionStore, query.progress);
-    standings = await getYearEndStandings(projectionStore, { blocId, year });
-    unitNames = await unitNamesOf(stores, blocId);
-  } else {
-    standings = await getYearEndStandingsAsOf({ eventStore: stores.eventStore, blocId, year, asOf });
-  }
+  const standings = await readModels(stores, { projections: [standingsProjection], asOf, progress: query.progress }, (projectionStore) =>
+    getYearEndStandings(projectionStore, { blocId, year }),
+  );
   if (!standings) {
-    const when = asOf === undefined ? '' : ` as of ${'position' in asOf ? `position ${asOf.position}` : String(asOf.recordedAt)}`;
-    throw new NotFoundError(`No standings for bloc ${blocId} in ${year}${when}: no such bloc, or no campaign of it that year`, {
+    const when = asOf === undefined ? '' : ` as of ${describeAsOf(asOf)}`;
+    throw new NotFoundError(`No standings for bloc ${blocId} in ${year}${when}: no such bloc, or no campaign of it that year${asOf === undefined ? '' : ' yet'}`, {
       blocId,
       year,
     });
   }
-  return { standings, unitNames };
+  return { standings, unitNames: { ...standings.legend.units }, provenance: await provenanceOf(stores.eventStore, asOf) };
 }
 
-/** `thidua standings --bloc <id> --year <y> [--as-of …] [--format …] [--out file]`. */
+/** `thidua standings --bloc <id> --year <y> [--as-of …|--as-recorded …] [--format …] [--wide] [--out file]`. */
 export function registerStandingsCommand(program: Command, finish: Finish): void {
-  program
+  const command = program
     .command('standings')
     .description('print the year-end standings of a bloc for a year')
     .requiredOption('--bloc <id>', 'bloc id, e.g. tay-ninh-kinh-te-ky-thuat')
-    .requiredOption('--year <year>', 'campaign year, e.g. 2013', parseYear)
-    .option('--as-of <iso|position>', 'the standings as they were then: a log position (integer) or an ISO-8601 time')
+    .requiredOption('--year <year>', 'campaign year, e.g. 2013', parseYear);
+  asOfOptions(command)
     .addOption(new Option('--format <format>', 'output format').choices(STANDINGS_FORMATS).default('table'))
+    .option('--wide', 'table: one column per criterion in the main table, however wide (default: fit 120 columns)')
     .option('--out <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
       `
-The projections are caught up with the log first. --as-of replays the log up
-to a position (inclusive) or a recordedAt time into memory instead.
+The standings read model is caught up with the log first. --as-of replays
+the log into memory as it stood at a business date (the events' own dates:
+a day, or a time with offset); --as-recorded by the store's clock, or up to
+a log position (inclusive). A moment before the first event is refused; one
+after the last gives today's standings, with a note on stderr.
 JSON keys: blocId, blocName, year, campaignId, title, review, chair, deputy,
-nextChair, nextDeputy, flag, final, rows (docs/cli.md lists each).
+nextChair, nextDeputy, flag, final, awards, tiers, rows (docs/cli.md lists each).
 
 Examples:
   thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013
   thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013 --format json
-  thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013 --as-of 40
+  thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013 --as-of 2014-02-12
+  thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013 --as-recorded 40
   thidua standings --bloc tay-ninh-kinh-te-ky-thuat --year 2013 --format html --out report.html`,
     )
     .action(async (_options: unknown, command: Command) => {
@@ -136,18 +95,27 @@ Examples:
 }
 
 async function printStandings(options: StandingsOptions): Promise<ExitCode> {
-  const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-  return withStores(options, async (stores) => {
-    const { standings, unitNames } = await readStandings(stores, { blocId: options.bloc, year: options.year, asOf, progress: options.progress });
-    const sink = openDataSink(options.out);
-    try {
-      await sink.write(renderStandings(standings, options.format, unitNames));
-      await sink.close();
-    } catch (error) {
-      await sink.discard();
-      throw error;
-    }
-    if (options.out !== undefined) printInfo(`wrote the ${options.format} standings to ${options.out}`);
-    return ExitCode.ok;
-  }, { readOnly: true });
+  const asOf = asOfFrom(options);
+  return withStores(
+    options,
+    async (stores) => {
+      const { standings, provenance } = await readStandings(stores, { blocId: options.bloc, year: options.year, asOf, progress: options.progress });
+      await writeReport(renderStandings(standings, options.format, { provenance, wide: options.wide === true }), options.out, `the ${options.format} standings`);
+      return ExitCode.ok;
+    },
+    { readOnly: true },
+  );
+}
+
+/** Writes a report to `--out` (all or nothing) or stdout. */
+export async function writeReport(text: string, out: string | undefined, what: string): Promise<void> {
+  const sink = openDataSink(out);
+  try {
+    await sink.write(text);
+    await sink.close();
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
+  if (out !== undefined) printInfo(`wrote ${what} to ${out}`);
 }

@@ -1,49 +1,63 @@
 /**
  * Campaign commands. Each `data` holds the fields of the event it emits, less
- * what the library derives (`totalPoints`, `pledgeId` of a rank);
- * `AssignRanks` is `{ campaignId, basis, ranks?, assignedAt }` (DESIGN §3).
+ * what the library derives (`totalPoints`, `pledgeId` of a rank or a
+ * class); `AssignRanks` is `{ campaignId, basis, ranks?, assignedAt }` and
+ * `ClassifyPledges` is `{ campaignId, basis, classes?, classifiedAt }`.
  */
-import type { Command } from '@thidua/eventsourcing';
 import { z } from 'zod';
-import { commandEnvelope } from '../command-envelope';
+import { commandEnvelope, commandNames, type CommandOf } from '../command-envelope';
 import { dateTimeSchema, idSchema, requiredOr } from '../schemas';
+import { quotaSchema } from './award-catalogue';
 import {
+  awardDecidedSchema,
   awardProposedSchema,
   campaignClosedSchema,
   campaignLaunchedSchema,
   RANK_BASES,
+  refineLaunch,
   reviewHeldSchema,
   scoringClosedSchema,
   scoringOpenedSchema,
 } from './campaign.events';
-
-const quotaSchema = z
-  .number(requiredOr('must be a whole number of awards'))
-  .int({ message: 'must be a whole number of awards' })
-  .min(0, { message: 'must be 0 or more' })
-  .max(1000, { message: 'must be at most 1000' });
+import { CLASS_BASES } from './classes';
 
 /**
- * `LaunchCampaign` data → `CampaignLaunched`. `awardQuotas` and each of its
- * keys may be left out: DESIGN's defaults (provincial-flag 1,
- * government-flag 1, certificate-of-merit 3) fill the gaps.
+ * `LaunchCampaign` data → `CampaignLaunched`. Without `awards`, the campaign
+ * offers v1's three awards: `awardQuotas` and each of its keys may be left
+ * out, and the defaults (provincial-flag 1, government-flag 1,
+ * certificate-of-merit 3) fill the gaps. With `awards`, each award carries
+ * its quota and `awardQuotas` is refused.
  */
-export const launchCampaignDataSchema = z.strictObject({
-  ...campaignLaunchedSchema.shape,
-  awardQuotas: z
-    .strictObject({
-      'provincial-flag': quotaSchema.optional(),
-      'government-flag': quotaSchema.optional(),
-      'certificate-of-merit': quotaSchema.optional(),
-    })
-    .optional(),
-});
+export const launchCampaignDataSchema = z
+  .strictObject({
+    ...campaignLaunchedSchema.shape,
+    awardQuotas: z
+      .strictObject({
+        'provincial-flag': quotaSchema.optional(),
+        'government-flag': quotaSchema.optional(),
+        'certificate-of-merit': quotaSchema.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((data, context) => refineLaunch(data, context, false));
 /** `OpenScoring` data → `ScoringOpened`. */
 export const openScoringDataSchema = z.strictObject(scoringOpenedSchema.shape);
 /** `CloseScoring` data → `ScoringClosed`. */
 export const closeScoringDataSchema = z.strictObject(scoringClosedSchema.shape);
 /** `HoldReview` data → `ReviewHeld`. */
 export const holdReviewDataSchema = z.strictObject(reviewHeldSchema.shape);
+
+/** A vote's list (`ranks`, `classes`) is required with basis `vote` and refused with basis `score`. */
+function votedOnly<Field extends string>(field: Field, whenVote: string, whenScore: string) {
+  return (data: { basis: 'score' | 'vote' } & Partial<Record<Field, unknown>>, context: z.core.$RefinementCtx): void => {
+    if (data.basis === 'vote' && data[field] === undefined) {
+      context.addIssue({ code: 'custom', path: [field], message: `is required when basis is "vote": ${whenVote}`, input: data });
+    }
+    if (data.basis === 'score' && data[field] !== undefined) {
+      context.addIssue({ code: 'custom', path: [field], message: `must be left out when basis is "score": ${whenScore}`, input: data });
+    }
+  };
+}
 
 /** One line of a vote ballot: the unit and the rank the bloc agreed. */
 export const ballotEntrySchema = z.strictObject({
@@ -62,14 +76,25 @@ export const assignRanksDataSchema = z
     ranks: z.array(ballotEntrySchema).min(1, { message: 'must rank at least one unit' }).max(1000).optional(),
     assignedAt: dateTimeSchema,
   })
-  .superRefine((data, context) => {
-    if (data.basis === 'vote' && data.ranks === undefined) {
-      context.addIssue({ code: 'custom', path: ['ranks'], message: 'is required when basis is "vote": list every unit with the rank the bloc voted', input: data });
-    }
-    if (data.basis === 'score' && data.ranks !== undefined) {
-      context.addIssue({ code: 'custom', path: ['ranks'], message: 'must be left out when basis is "score": ranks are computed from the totals', input: data });
-    }
-  });
+  .superRefine(
+    votedOnly('ranks', 'list every unit with the rank the bloc voted', 'ranks are computed from the totals'),
+  );
+/** One line of a vote classification: the unit and the tier the bloc agreed. */
+export const classVoteSchema = z.strictObject({ unitId: idSchema, tierId: idSchema });
+
+/** `ClassifyPledges` data → `PledgesClassified`. `classes` is required for a vote and refused for a score classification. */
+export const classifyPledgesDataSchema = z
+  .strictObject({
+    campaignId: idSchema,
+    basis: z.enum(CLASS_BASES, requiredOr('must be "score" or "vote"')),
+    classes: z.array(classVoteSchema).min(1, { message: 'must classify at least one unit' }).max(1000).optional(),
+    classifiedAt: dateTimeSchema,
+  })
+  .superRefine(
+    votedOnly('classes', 'list every unit with the tier the bloc voted', "tiers follow from the totals and the tiers' minTotal"),
+  );
+/** `DecideAward` data → `AwardDecided`. */
+export const decideAwardDataSchema = z.strictObject(awardDecidedSchema.shape);
 /** `ProposeAward` data → `AwardProposed`. */
 export const proposeAwardDataSchema = z.strictObject(awardProposedSchema.shape);
 /** `CloseCampaign` data → `CampaignClosed`. */
@@ -84,40 +109,12 @@ export const campaignCommandSchemas = [
   commandEnvelope('AssignRanks', assignRanksDataSchema),
   commandEnvelope('ProposeAward', proposeAwardDataSchema),
   commandEnvelope('CloseCampaign', closeCampaignDataSchema),
+  commandEnvelope('DecideAward', decideAwardDataSchema),
+  commandEnvelope('ClassifyPledges', classifyPledgesDataSchema),
 ] as const;
-
-/** Launch a bloc's campaign for a year (council, or the chair of that year). */
-export type LaunchCampaign = Command<'LaunchCampaign', z.infer<typeof launchCampaignDataSchema>>;
-/** Open scoring (council or chair). */
-export type OpenScoring = Command<'OpenScoring', z.infer<typeof openScoringDataSchema>>;
-/** Close scoring (council or chair). */
-export type CloseScoring = Command<'CloseScoring', z.infer<typeof closeScoringDataSchema>>;
-/** Record a mid-year or year-end review (council or chair). */
-export type HoldReview = Command<'HoldReview', z.infer<typeof holdReviewDataSchema>>;
-/** Rank the eligible pledges, by score or by vote (council or chair). */
-export type AssignRanks = Command<'AssignRanks', z.infer<typeof assignRanksDataSchema>>;
-/** Propose an award for a ranked unit (council or chair). */
-export type ProposeAward = Command<'ProposeAward', z.infer<typeof proposeAwardDataSchema>>;
-/** Close the campaign for good (council or chair). */
-export type CloseCampaign = Command<'CloseCampaign', z.infer<typeof closeCampaignDataSchema>>;
 
 /** Every command handled by the campaign decider. */
-export type CampaignCommand =
-  | LaunchCampaign
-  | OpenScoring
-  | CloseScoring
-  | HoldReview
-  | AssignRanks
-  | ProposeAward
-  | CloseCampaign;
+export type CampaignCommand = CommandOf<(typeof campaignCommandSchemas)[number]>;
 
 /** Names of the campaign commands. */
-export const CAMPAIGN_COMMANDS = [
-  'LaunchCampaign',
-  'OpenScoring',
-  'CloseScoring',
-  'HoldReview',
-  'AssignRanks',
-  'ProposeAward',
-  'CloseCampaign',
-] as const;
+export const CAMPAIGN_COMMANDS = commandNames(campaignCommandSchemas);

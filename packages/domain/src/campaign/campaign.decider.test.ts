@@ -85,7 +85,7 @@ const ranked: CampaignEvent[] = [...closedScoring, rankAssigned(NN, 1, 20), rank
 
 describe('campaign decider', () => {
   describe('LaunchCampaign', () => {
-    it('the chair of the year launches it; missing quotas take DESIGN’s defaults', () => {
+    it('the chair of the year launches it; missing quotas take the defaults', () => {
       spec.given([]).when(launch(), context()).then([campaignLaunched()]);
     });
     it('keeps the quotas given and fills only the missing ones', () => {

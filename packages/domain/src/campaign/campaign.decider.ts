@@ -10,13 +10,16 @@ import type { BlocState, EstablishedBloc } from '../bloc/bloc.state';
 import { isMember } from '../bloc/bloc.state';
 import { unhandledEvent } from '../exhaustive';
 import type { SignedPledge } from '../pledge/pledge.state';
-import { compareRanked, rankByScore, validateBallot } from '../ranking';
-import { assertCouncilOrChair, chairForYear } from '../roles';
+import { compareRanked, compareUnitIds, rankByScore, validateBallot } from '../ranking';
+import { assertCouncil, assertCouncilOrChair, chairForYear } from '../roles';
 import { RULES } from '../rules';
 import { pledgeTotal } from '../scoring';
 import type { CampaignCommand } from './campaign.commands';
-import { DEFAULT_AWARD_QUOTAS, FLAG_AWARDS, type CampaignEvent, type RankAssignedEvent } from './campaign.events';
-import { flagsAllowed, initialCampaignState, startsNewRanking, type CampaignState, type LaunchedCampaign } from './campaign.state';
+import { awardCatalogue, awardGroupOf, DEFAULT_AWARD_QUOTAS } from './award-catalogue';
+import type { CampaignEvent } from './campaign.events';
+import { initialCampaignState, startsNewRanking, type CampaignState, type LaunchedCampaign } from './campaign.state';
+import { tierForTotal } from './classes';
+import { validateClassVote } from './class-vote';
 
 /**
  * What a campaign command needs from other streams, loaded by the command
@@ -27,8 +30,9 @@ export interface CampaignContext {
   /** The campaign's bloc (for `LaunchCampaign`, the bloc the command names). */
   bloc: BlocState;
   /**
-   * The campaign's signed pledges, any status. Loaded for `AssignRanks` and
-   * `ProposeAward`, the only commands that read them; empty otherwise.
+   * The campaign's signed pledges, any status. Loaded for `AssignRanks`,
+   * `ProposeAward` and `ClassifyPledges`, the only commands that read them;
+   * empty otherwise.
    */
   pledges: readonly SignedPledge[];
   /**
@@ -97,6 +101,7 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
       );
     }
     const quotas = data.awardQuotas ?? {};
+    // Optional fields are written only when given, so a v1 launch writes v1's payload, key for key.
     return [
       {
         type: 'CampaignLaunched',
@@ -105,13 +110,30 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
           blocId: data.blocId,
           year: data.year,
           title: data.title,
-          criteria: data.criteria.map(({ criterionId, title, maxPoints }) => ({ criterionId, title, maxPoints })),
+          criteria: data.criteria.map(({ criterionId, title, maxPoints, groupId }) => ({ criterionId, title, maxPoints, ...(groupId === undefined ? {} : { groupId }) })),
           bonusCap: data.bonusCap,
-          awardQuotas: {
-            'provincial-flag': quotas['provincial-flag'] ?? DEFAULT_AWARD_QUOTAS['provincial-flag'],
-            'government-flag': quotas['government-flag'] ?? DEFAULT_AWARD_QUOTAS['government-flag'],
-            'certificate-of-merit': quotas['certificate-of-merit'] ?? DEFAULT_AWARD_QUOTAS['certificate-of-merit'],
-          },
+          ...(data.awards === undefined
+            ? {
+                awardQuotas: {
+                  'provincial-flag': quotas['provincial-flag'] ?? DEFAULT_AWARD_QUOTAS['provincial-flag'],
+                  'government-flag': quotas['government-flag'] ?? DEFAULT_AWARD_QUOTAS['government-flag'],
+                  'certificate-of-merit': quotas['certificate-of-merit'] ?? DEFAULT_AWARD_QUOTAS['certificate-of-merit'],
+                },
+              }
+            : {
+                awards: data.awards.map(({ awardId, title, kind, quota, maxRank, group }) => ({
+                  awardId,
+                  title,
+                  kind,
+                  quota,
+                  ...(maxRank === undefined ? {} : { maxRank }),
+                  ...(group === undefined ? {} : { group }),
+                })),
+              }),
+          ...(data.tiers === undefined
+            ? {}
+            : { tiers: data.tiers.map(({ tierId, title, minTotal }) => ({ tierId, title, ...(minTotal === undefined ? {} : { minTotal }) })) }),
+          ...(data.groups === undefined ? {} : { groups: data.groups.map(({ groupId, title }) => ({ groupId, title })) }),
           launchedAt: data.launchedAt,
         },
       },
@@ -185,7 +207,7 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
         ranked = totals.map((row) => ({ ...row, rank: rankOf.get(row.unitId) ?? 0 })).sort(compareRanked);
       }
       return ranked.map(
-        (row): RankAssignedEvent => ({
+        (row): Extract<CampaignEvent, { type: 'RankAssigned' }> => ({
           type: 'RankAssigned',
           data: {
             campaignId,
@@ -203,6 +225,14 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
       const data = command.data;
       assertCouncilOrChair(actor, chair, `propose awards in campaign ${campaignId}`, campaign.year);
       requirePhase(campaign, 'scoring-closed', 'propose an award');
+      const entry = campaign.catalogue.find((award) => award.awardId === data.award);
+      if (!entry) {
+        throw violation(
+          RULES.awardUnknown,
+          `Campaign ${campaignId} offers no award ${data.award}; its awards are ${campaign.catalogue.map((award) => award.awardId).join(', ')}`,
+          { award: data.award },
+        );
+      }
       const row = campaign.ranking?.rows.find((r) => r.unitId === data.unitId);
       if (!row) {
         throw violation(
@@ -220,30 +250,95 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState, c
           status: pledge?.status ?? null,
         });
       }
-      const earlier = campaign.awards.find((award) => award.unitId === data.unitId);
+      // One award per unit within a group; without groups that is v1's one award per unit.
+      const group = awardGroupOf(entry);
+      const earlier = campaign.awards.find(
+        (award) => award.unitId === data.unitId && awardGroupOf(campaign.catalogue.find((other) => other.awardId === award.award) ?? {}) === group,
+      );
       if (earlier) {
-        throw violation(RULES.awardOnePerUnit, `Unit ${data.unitId} already has an award proposed (${earlier.award}); one award per unit`, {
-          unitId: data.unitId,
-          award: earlier.award,
-        });
-      }
-      const quota = campaign.awardQuotas[data.award];
-      const used = campaign.awards.filter((award) => award.award === data.award).length;
-      if (used >= quota) {
-        throw violation(RULES.awardQuotaExceeded, `The quota of ${data.award} in campaign ${campaignId} is ${quota}, and ${used} ${used === 1 ? 'is' : 'are'} already proposed`, {
-          award: data.award,
-          quota,
-        });
-      }
-      const flags = flagsAllowed(campaign.awardQuotas);
-      if (FLAG_AWARDS.includes(data.award) && row.rank > flags) {
         throw violation(
-          RULES.awardFlagRankTooLow,
-          `A ${data.award} goes only to a unit ranked within the ${flags} flag${flags === 1 ? '' : 's'} the quotas allow; ${data.unitId} is ranked ${row.rank}`,
-          { unitId: data.unitId, rank: row.rank, flagsAllowed: flags },
+          RULES.awardOnePerUnit,
+          `Unit ${data.unitId} already has an award proposed (${earlier.award})${group === null ? '' : ` in group ${group}`}; one award per unit${group === null ? '' : ' per group'}`,
+          { unitId: data.unitId, award: earlier.award, ...(group === null ? {} : { group }) },
+        );
+      }
+      const used = campaign.awards.filter((award) => award.award === data.award).length;
+      if (used >= entry.quota) {
+        throw violation(
+          RULES.awardQuotaExceeded,
+          `The quota of ${data.award} in campaign ${campaignId} is ${entry.quota}, and ${used} ${used === 1 ? 'is' : 'are'} already proposed`,
+          { award: data.award, quota: entry.quota },
+        );
+      }
+      if (entry.maxRank !== undefined && row.rank > entry.maxRank) {
+        const flag = entry.kind === 'flag';
+        throw violation(
+          flag ? RULES.awardFlagRankTooLow : RULES.awardRankTooLow,
+          campaign.awardQuotas !== null
+            ? `A ${data.award} goes only to a unit ranked within the ${entry.maxRank} flag${entry.maxRank === 1 ? '' : 's'} the quotas allow; ${data.unitId} is ranked ${row.rank}`
+            : `${entry.title} (${data.award}) goes only to a unit ranked ${entry.maxRank} or better; ${data.unitId} is ranked ${row.rank}`,
+          campaign.awardQuotas !== null
+            ? { unitId: data.unitId, rank: row.rank, flagsAllowed: entry.maxRank }
+            : { unitId: data.unitId, rank: row.rank, maxRank: entry.maxRank, award: data.award },
         );
       }
       return [{ type: 'AwardProposed', data: { campaignId, unitId: data.unitId, award: data.award, proposedAt: data.proposedAt } }];
+    }
+    case 'DecideAward': {
+      // The authority's decision (quyết định khen thưởng) comes after the bloc's review, often after the
+      // campaign closed: the one command a closed campaign still takes.
+      const data = command.data;
+      assertCouncil(actor, `decide the ${data.award} proposed for ${data.unitId} in campaign ${campaignId}`);
+      if (!campaign.awards.some((award) => award.unitId === data.unitId && award.award === data.award)) {
+        throw violation(RULES.decisionNotProposed, `No ${data.award} was proposed for ${data.unitId} in campaign ${campaignId}; the council decides proposals`, {
+          unitId: data.unitId,
+          award: data.award,
+        });
+      }
+      const decided = campaign.decisions.find((decision) => decision.unitId === data.unitId && decision.award === data.award);
+      if (decided) {
+        throw violation(
+          RULES.decisionAlreadyDecided,
+          `The ${data.award} of ${data.unitId} in campaign ${campaignId} was already ${decided.outcome} (${decided.decisionRef}); one decision per unit and award`,
+          { unitId: data.unitId, award: data.award, outcome: decided.outcome, decisionRef: decided.decisionRef },
+        );
+      }
+      return [
+        {
+          type: 'AwardDecided',
+          data: { campaignId, unitId: data.unitId, award: data.award, outcome: data.outcome, decisionRef: data.decisionRef, decidedAt: data.decidedAt },
+        },
+      ];
+    }
+    case 'ClassifyPledges': {
+      const data = command.data;
+      assertCouncilOrChair(actor, chair, `classify the pledges of campaign ${campaignId}`, campaign.year);
+      requirePhase(campaign, 'scoring-closed', 'classify the pledges');
+      if (campaign.tiers.length === 0) {
+        throw violation(RULES.classesNoTiers, `Campaign ${campaignId} was launched without tiers: there is nothing to classify into`, { campaignId });
+      }
+      const eligible = eligiblePledges(campaign, context.pledges);
+      if (eligible.length === 0) {
+        throw violation(RULES.classesNoEligiblePledges, `Campaign ${campaignId} has no active pledge to classify`, { campaignId });
+      }
+      let classes: { unitId: string; pledgeId: string; tierId: string }[];
+      if (data.basis === 'score') {
+        const criterionIds = campaign.criteria.map((criterion) => criterion.criterionId);
+        classes = eligible.flatMap((pledge) => {
+          const total = pledgeTotal({ criterionIds, bonusCap: campaign.bonusCap, scores: pledge.scores, adjustments: pledge.adjustments }).total;
+          const tierId = tierForTotal(campaign.tiers, total);
+          return tierId === null ? [] : [{ unitId: pledge.unitId, pledgeId: pledge.pledgeId, tierId }];
+        });
+      } else {
+        const votes = data.classes ?? [];
+        const problem = validateClassVote(votes, eligible.map((pledge) => pledge.unitId), campaign.tiers.map((tier) => tier.tierId));
+        if (problem) throw violation(problem.rule, problem.message, { campaignId, unitIds: problem.unitIds });
+        const pledgeOf = new Map(eligible.map((pledge) => [pledge.unitId, pledge.pledgeId]));
+        classes = votes.map((vote) => ({ unitId: vote.unitId, pledgeId: pledgeOf.get(vote.unitId) ?? '', tierId: vote.tierId }));
+      }
+      const order = new Map(campaign.tiers.map((tier, index) => [tier.tierId, index]));
+      classes.sort((a, b) => (order.get(a.tierId) ?? 0) - (order.get(b.tierId) ?? 0) || compareUnitIds(a.unitId, b.unitId));
+      return [{ type: 'PledgesClassified', data: { campaignId, basis: data.basis, classes, classifiedAt: data.classifiedAt } }];
     }
     case 'CloseCampaign': {
       assertCouncilOrChair(actor, chair, `close campaign ${campaignId}`, campaign.year);
@@ -267,7 +362,10 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       title: data.title,
       criteria: data.criteria.map((criterion) => ({ ...criterion })),
       bonusCap: data.bonusCap,
-      awardQuotas: { ...data.awardQuotas },
+      awardQuotas: data.awardQuotas === undefined ? null : { ...data.awardQuotas },
+      catalogue: awardCatalogue(data),
+      tiers: (data.tiers ?? []).map((tier) => ({ ...tier })),
+      groups: (data.groups ?? []).map((group) => ({ ...group })),
       launchedAt: data.launchedAt,
       phase: 'launched',
       reviews: [],
@@ -275,6 +373,8 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       rankings: 0,
       lastWasRank: false,
       awards: [],
+      decisions: [],
+      classification: null,
     };
   }
   return produce(state, (draft) => {
@@ -303,6 +403,18 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       }
       case 'AwardProposed':
         draft.awards.push({ unitId: event.data.unitId, award: event.data.award, proposedAt: event.data.proposedAt });
+        return;
+      case 'AwardDecided': {
+        const { unitId, award, outcome, decisionRef, decidedAt } = event.data;
+        draft.decisions.push({ unitId, award, outcome, decisionRef, decidedAt });
+        return;
+      }
+      case 'PledgesClassified':
+        draft.classification = {
+          basis: event.data.basis,
+          classifiedAt: event.data.classifiedAt,
+          classes: event.data.classes.map((entry) => ({ ...entry })),
+        };
         return;
       case 'CampaignClosed':
         draft.phase = 'closed';

@@ -1,23 +1,13 @@
 /**
- * Campaign events (phong trào / đợt thi đua of one bloc for one year),
- * DESIGN §3.
+ * Campaign events (phong trào / đợt thi đua of one bloc for one year).
+ * See docs/domain.md.
  */
-import { defineEvent, type DomainEvent } from '@thidua/eventsourcing';
+import { defineEvent } from '@thidua/eventsourcing';
 import { z } from 'zod';
-import { dateTimeSchema, idSchema, pledgeIdSchema, pointsSchema, positivePointsSchema, textSchema, uniqueBy, yearSchema, requiredOr } from '../schemas';
-
-/** The awards a bloc may propose (đề nghị khen thưởng). */
-export const AWARD_KINDS = ['provincial-flag', 'government-flag', 'certificate-of-merit'] as const;
-/** An award kind. */
-export type AwardKind = (typeof AWARD_KINDS)[number];
-/** The awards that are flags: they go only to units ranked within the number of flags the quotas allow. */
-export const FLAG_AWARDS: readonly AwardKind[] = ['provincial-flag', 'government-flag'];
-/** Quotas when `LaunchCampaign` names none (DESIGN §3). */
-export const DEFAULT_AWARD_QUOTAS: Readonly<Record<AwardKind, number>> = {
-  'provincial-flag': 1,
-  'government-flag': 1,
-  'certificate-of-merit': 3,
-};
+import type { EventOf } from '../event-types';
+import { dateTimeSchema, idSchema, pledgeIdSchema, pointsSchema, positivePointsSchema, textSchema, uniqueList, yearSchema, requiredOr } from '../schemas';
+import { AWARD_KINDS, awardCatalogueSchema, awardQuotasSchema } from './award-catalogue';
+import { CLASS_BASES, criteriaGroupsSchema, tiersSchema, type CriteriaGroup } from './classes';
 
 /** Review kinds: sơ kết (mid-year) and tổng kết (year-end). */
 export const REVIEW_KINDS = ['mid-year', 'year-end'] as const;
@@ -29,38 +19,68 @@ export const RANK_BASES = ['score', 'vote'] as const;
 /** A ranking basis. */
 export type RankBasis = (typeof RANK_BASES)[number];
 
-/** One criterion (chỉ tiêu) of the covenant. */
+/** One criterion (chỉ tiêu) of the covenant; `groupId` names its criteria group, when it has one. */
 export const criterionSchema = z.object({
   criterionId: idSchema,
   title: textSchema(1000),
   maxPoints: positivePointsSchema,
+  groupId: idSchema.optional(),
 });
 /** A criterion of a campaign. */
 export type Criterion = z.infer<typeof criterionSchema>;
 
 /** The criteria of a campaign: at least one, ids unique. */
-export const criteriaSchema = z
-  .array(criterionSchema)
-  .min(1, { message: 'must list at least one criterion' })
-  .max(200, { message: 'must list at most 200 criteria' })
-  .superRefine(uniqueBy((c: Criterion) => c.criterionId, 'criterionId'));
-
-const quotaSchema = z
-  .number(requiredOr('must be a whole number of awards'))
-  .int({ message: 'must be a whole number of awards' })
-  .min(0, { message: 'must be 0 or more' })
-  .max(1000, { message: 'must be at most 1000' });
-
-/** How many of each award a campaign may propose. */
-export const awardQuotasSchema = z.object({
-  'provincial-flag': quotaSchema,
-  'government-flag': quotaSchema,
-  'certificate-of-merit': quotaSchema,
+export const criteriaSchema = uniqueList(criterionSchema, (c) => c.criterionId, 'criterionId', {
+  min: { count: 1, message: 'must list at least one criterion' },
+  max: { count: 200, message: 'must list at most 200 criteria' },
 });
-/** Award quotas of a campaign. */
-export type AwardQuotas = z.infer<typeof awardQuotasSchema>;
 
-/** The bloc launched its campaign for a year, with the covenant's criteria. */
+/**
+ * Rules of a launch that span fields, shared by the command and the event:
+ * every `groupId` a criterion uses is declared in `groups`, and quotas come
+ * either from the catalogue or from `awardQuotas`, never both.
+ */
+export function refineLaunch(
+  data: { criteria: readonly Criterion[]; groups?: readonly CriteriaGroup[] | undefined; awards?: unknown; awardQuotas?: unknown },
+  context: z.core.$RefinementCtx,
+  quotasRequired: boolean,
+): void {
+  const declared = new Set((data.groups ?? []).map((group) => group.groupId));
+  data.criteria.forEach((criterion, index) => {
+    if (criterion.groupId !== undefined && !declared.has(criterion.groupId)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['criteria', index, 'groupId'],
+        message: `names group "${criterion.groupId}", which groups does not declare`,
+        input: criterion.groupId,
+      });
+    }
+  });
+  if (data.awards !== undefined && data.awardQuotas !== undefined) {
+    context.addIssue({ code: 'custom', path: ['awardQuotas'], message: 'must be left out when awards is given: each award carries its quota', input: data.awardQuotas });
+  }
+  if (quotasRequired && data.awards === undefined && data.awardQuotas === undefined) {
+    context.addIssue({ code: 'custom', path: ['awardQuotas'], message: 'is required when awards is left out', input: undefined });
+  }
+}
+
+/** What v1 launches held (read back and lifted to v2 unchanged: v2 only adds optional fields). */
+const campaignLaunchedV1Schema = z.object({
+  campaignId: idSchema,
+  blocId: idSchema,
+  year: yearSchema,
+  title: textSchema(),
+  criteria: z.array(z.object({ criterionId: idSchema, title: textSchema(1000), maxPoints: positivePointsSchema })).min(1).max(200),
+  bonusCap: pointsSchema,
+  awardQuotas: awardQuotasSchema,
+  launchedAt: dateTimeSchema,
+});
+
+/**
+ * The bloc launched its campaign for a year, with the covenant's criteria.
+ * v2 adds, all optional: `awards` (the catalogue; then no `awardQuotas`),
+ * `tiers` (classes, best first), `groups` and each criterion's `groupId`.
+ */
 export const campaignLaunchedSchema = z.object({
   campaignId: idSchema,
   blocId: idSchema,
@@ -68,33 +88,28 @@ export const campaignLaunchedSchema = z.object({
   title: textSchema(),
   criteria: criteriaSchema,
   bonusCap: pointsSchema,
-  awardQuotas: awardQuotasSchema,
+  awardQuotas: awardQuotasSchema.optional(),
+  awards: awardCatalogueSchema.optional(),
+  tiers: tiersSchema.optional(),
+  groups: criteriaGroupsSchema.optional(),
   launchedAt: dateTimeSchema,
 });
-/** Payload of `CampaignLaunched`. */
-export type CampaignLaunchedData = z.infer<typeof campaignLaunchedSchema>;
-/** Event definition of `CampaignLaunched` (v1). */
-export const CampaignLaunched = defineEvent('CampaignLaunched', campaignLaunchedSchema);
-/** A `CampaignLaunched` event. */
-export type CampaignLaunchedEvent = DomainEvent<'CampaignLaunched', CampaignLaunchedData>;
+/** Event definition of `CampaignLaunched` (v2; a v1 payload is a valid v2 one). */
+export const CampaignLaunched = defineEvent(
+  'CampaignLaunched',
+  campaignLaunchedSchema.superRefine((data, context) => refineLaunch(data, context, true)),
+  { version: 2, history: { 1: { schema: campaignLaunchedV1Schema, upcast: (data) => data } } },
+);
 
 /** Scoring opened. */
 export const scoringOpenedSchema = z.object({ campaignId: idSchema, at: dateTimeSchema });
-/** Payload of `ScoringOpened`. */
-export type ScoringOpenedData = z.infer<typeof scoringOpenedSchema>;
 /** Event definition of `ScoringOpened` (v1). */
 export const ScoringOpened = defineEvent('ScoringOpened', scoringOpenedSchema);
-/** A `ScoringOpened` event. */
-export type ScoringOpenedEvent = DomainEvent<'ScoringOpened', ScoringOpenedData>;
 
 /** Scoring closed: totals are final, ranking and awards may follow. */
 export const scoringClosedSchema = z.object({ campaignId: idSchema, at: dateTimeSchema });
-/** Payload of `ScoringClosed`. */
-export type ScoringClosedData = z.infer<typeof scoringClosedSchema>;
 /** Event definition of `ScoringClosed` (v1). */
 export const ScoringClosed = defineEvent('ScoringClosed', scoringClosedSchema);
-/** A `ScoringClosed` event. */
-export type ScoringClosedEvent = DomainEvent<'ScoringClosed', ScoringClosedData>;
 
 /** A review conference (sơ kết / tổng kết) was held, hosted by a member unit. */
 export const reviewHeldSchema = z.object({
@@ -103,12 +118,8 @@ export const reviewHeldSchema = z.object({
   hostUnitId: idSchema,
   heldAt: dateTimeSchema,
 });
-/** Payload of `ReviewHeld`. */
-export type ReviewHeldData = z.infer<typeof reviewHeldSchema>;
 /** Event definition of `ReviewHeld` (v1). */
 export const ReviewHeld = defineEvent('ReviewHeld', reviewHeldSchema);
-/** A `ReviewHeld` event. */
-export type ReviewHeldEvent = DomainEvent<'ReviewHeld', ReviewHeldData>;
 
 /**
  * One pledge's rank. A ranking is one atomic append of one `RankAssigned` per
@@ -124,45 +135,60 @@ export const rankAssignedSchema = z.object({
   basis: z.enum(RANK_BASES, requiredOr('must be "score" or "vote"')),
   assignedAt: dateTimeSchema,
 });
-/** Payload of `RankAssigned`. */
-export type RankAssignedData = z.infer<typeof rankAssignedSchema>;
 /** Event definition of `RankAssigned` (v1). */
 export const RankAssigned = defineEvent('RankAssigned', rankAssignedSchema);
-/** A `RankAssigned` event. */
-export type RankAssignedEvent = DomainEvent<'RankAssigned', RankAssignedData>;
 
-/** The bloc proposed an award for a unit. */
-export const awardProposedSchema = z.object({
+/** The bloc proposed an award of its campaign's catalogue for a unit (v2: `award` is an `awardId`, no longer one of three). */
+export const awardProposedSchema = z.object({ campaignId: idSchema, unitId: idSchema, award: idSchema, proposedAt: dateTimeSchema });
+/** Event definition of `AwardProposed` (v2; a v1 payload is a valid v2 one). */
+export const AwardProposed = defineEvent('AwardProposed', awardProposedSchema, {
+  version: 2,
+  history: {
+    1: {
+      schema: z.object({ campaignId: idSchema, unitId: idSchema, award: z.enum(AWARD_KINDS), proposedAt: dateTimeSchema }),
+      upcast: (data) => data,
+    },
+  },
+});
+
+/** What the authority's decision (quyết định khen thưởng) said of a proposal. */
+export const AWARD_OUTCOMES = ['granted', 'declined'] as const;
+/** An award decision's outcome. */
+export type AwardOutcome = (typeof AWARD_OUTCOMES)[number];
+
+/** The council decided a proposed award: granted or declined, under its decision's reference. */
+export const awardDecidedSchema = z.object({
   campaignId: idSchema,
   unitId: idSchema,
-  award: z.enum(AWARD_KINDS, requiredOr('must be "provincial-flag", "government-flag" or "certificate-of-merit"')),
-  proposedAt: dateTimeSchema,
+  award: idSchema,
+  outcome: z.enum(AWARD_OUTCOMES, requiredOr('must be "granted" or "declined"')),
+  decisionRef: textSchema(200),
+  decidedAt: dateTimeSchema,
 });
-/** Payload of `AwardProposed`. */
-export type AwardProposedData = z.infer<typeof awardProposedSchema>;
-/** Event definition of `AwardProposed` (v1). */
-export const AwardProposed = defineEvent('AwardProposed', awardProposedSchema);
-/** An `AwardProposed` event. */
-export type AwardProposedEvent = DomainEvent<'AwardProposed', AwardProposedData>;
+/** Event definition of `AwardDecided` (v1). */
+export const AwardDecided = defineEvent('AwardDecided', awardDecidedSchema);
+
+/** One pledge's class in a classification. */
+export const classEntrySchema = z.object({ unitId: idSchema, pledgeId: pledgeIdSchema, tierId: idSchema });
+
+/**
+ * The eligible pledges were classified (xếp loại): one event for the whole
+ * classification, ordered by tier (best first) then unitId; a pledge left
+ * without a tier is not listed. A later classification supersedes it whole.
+ */
+export const pledgesClassifiedSchema = z.object({
+  campaignId: idSchema,
+  basis: z.enum(CLASS_BASES, requiredOr('must be "score" or "vote"')),
+  classes: z.array(classEntrySchema).max(1000),
+  classifiedAt: dateTimeSchema,
+});
+/** Event definition of `PledgesClassified` (v1). */
+export const PledgesClassified = defineEvent('PledgesClassified', pledgesClassifiedSchema);
 
 /** The campaign is final: nothing more may be recorded in it or its pledges. */
 export const campaignClosedSchema = z.object({ campaignId: idSchema, closedAt: dateTimeSchema });
-/** Payload of `CampaignClosed`. */
-export type CampaignClosedData = z.infer<typeof campaignClosedSchema>;
 /** Event definition of `CampaignClosed` (v1). */
 export const CampaignClosed = defineEvent('CampaignClosed', campaignClosedSchema);
-/** A `CampaignClosed` event. */
-export type CampaignClosedEvent = DomainEvent<'CampaignClosed', CampaignClosedData>;
-
-/** Every event of a campaign stream. */
-export type CampaignEvent =
-  | CampaignLaunchedEvent
-  | ScoringOpenedEvent
-  | ScoringClosedEvent
-  | ReviewHeldEvent
-  | RankAssignedEvent
-  | AwardProposedEvent
-  | CampaignClosedEvent;
 
 /** The campaign's event definitions, for the registry. */
 export const campaignEventDefinitions = [
@@ -173,4 +199,9 @@ export const campaignEventDefinitions = [
   RankAssigned,
   AwardProposed,
   CampaignClosed,
+  AwardDecided,
+  PledgesClassified,
 ] as const;
+
+/** Every event of a campaign stream. */
+export type CampaignEvent = EventOf<(typeof campaignEventDefinitions)[number]>;

@@ -1,8 +1,10 @@
 /** The state of one campaign stream, as `evolve` folds it. */
-import type { AwardKind, AwardQuotas, Criterion, RankBasis, ReviewKind } from './campaign.events';
+import type { AwardEntry, AwardQuotas } from './award-catalogue';
+import type { AwardOutcome, Criterion, RankBasis, ReviewKind } from './campaign.events';
+import type { ClassBasis, CriteriaGroup, Tier } from './classes';
 
 /**
- * Phases, in order (DESIGN §3): launched (pledges are signed) → scoring (open)
+ * Phases, in order: launched (pledges are signed) → scoring (open)
  * → scoring-closed (ranks, awards) → closed (final, nothing more).
  */
 export type CampaignPhase = 'launched' | 'scoring' | 'scoring-closed' | 'closed';
@@ -29,11 +31,28 @@ export interface Ranking {
   rows: RankRow[];
 }
 
-/** An award proposed for a unit. */
+/** An award proposed for a unit: an `awardId` of the campaign's catalogue. */
 export interface ProposedAward {
   unitId: string;
-  award: AwardKind;
+  award: string;
   proposedAt: string;
+}
+
+/** The council's decision on a proposed award. */
+export interface AwardDecision {
+  unitId: string;
+  award: string;
+  outcome: AwardOutcome;
+  decisionRef: string;
+  decidedAt: string;
+}
+
+/** The classification in force: the latest `PledgesClassified`. */
+export interface Classification {
+  basis: ClassBasis;
+  classifiedAt: string;
+  /** Pledges with a tier, best tier first, then by unitId. */
+  classes: { unitId: string; pledgeId: string; tierId: string }[];
 }
 
 /** A campaign that has been launched. */
@@ -45,7 +64,14 @@ export interface LaunchedCampaign {
   title: string;
   criteria: Criterion[];
   bonusCap: number;
-  awardQuotas: AwardQuotas;
+  /** v1's quotas, when the campaign was launched without a catalogue; `null` with one. */
+  awardQuotas: AwardQuotas | null;
+  /** The awards it may propose: its own catalogue, else v1's three (see `awardCatalogue`). */
+  catalogue: AwardEntry[];
+  /** Its classes, best first; empty when it classifies nobody. */
+  tiers: Tier[];
+  /** Its criteria groups; empty when it has none. */
+  groups: CriteriaGroup[];
   launchedAt: string;
   phase: CampaignPhase;
   reviews: Review[];
@@ -59,6 +85,10 @@ export interface LaunchedCampaign {
    */
   lastWasRank: boolean;
   awards: ProposedAward[];
+  /** The council's decisions, in stream order. */
+  decisions: AwardDecision[];
+  /** The latest classification, or `null` before the first. */
+  classification: Classification | null;
 }
 
 /** The state of a campaign stream: nothing yet, or a launched campaign. */

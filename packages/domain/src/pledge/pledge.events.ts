@@ -1,10 +1,11 @@
 /**
- * Pledge events (đăng ký / giao ước thi đua of one unit in one campaign),
- * DESIGN §3.
+ * Pledge events (đăng ký / giao ước thi đua of one unit in one campaign).
+ * See docs/domain.md.
  */
-import { defineEvent, type DomainEvent } from '@thidua/eventsourcing';
+import { defineEvent } from '@thidua/eventsourcing';
 import { z } from 'zod';
-import { dateTimeSchema, idSchema, pledgeIdSchema, pointsSchema, positivePointsSchema, textSchema, uniqueBy, requiredOr } from '../schemas';
+import type { EventOf } from '../event-types';
+import { dateTimeSchema, idSchema, pledgeIdSchema, pointsSchema, positivePointsSchema, textSchema, uniqueList, requiredOr } from '../schemas';
 import { ASSESSORS } from '../scoring';
 
 /** What a unit commits to for one criterion. */
@@ -16,10 +17,7 @@ export const targetSchema = z.object({
 export type Target = z.infer<typeof targetSchema>;
 
 /** A pledge's targets: criterion ids unique. */
-export const targetsSchema = z
-  .array(targetSchema)
-  .max(200, { message: 'must list at most 200 targets' })
-  .superRefine(uniqueBy((t: Target) => t.criterionId, 'criterionId'));
+export const targetsSchema = uniqueList(targetSchema, (t) => t.criterionId, 'criterionId', { max: { count: 200, message: 'must list at most 200 targets' } });
 
 /** A member unit signed the covenant (ký kết giao ước) of a campaign. */
 export const pledgeSignedSchema = z.object({
@@ -31,12 +29,8 @@ export const pledgeSignedSchema = z.object({
   targets: targetsSchema,
   signedAt: dateTimeSchema,
 });
-/** Payload of `PledgeSigned`. */
-export type PledgeSignedData = z.infer<typeof pledgeSignedSchema>;
 /** Event definition of `PledgeSigned` (v1). */
 export const PledgeSigned = defineEvent('PledgeSigned', pledgeSignedSchema);
-/** A `PledgeSigned` event. */
-export type PledgeSignedEvent = DomainEvent<'PledgeSigned', PledgeSignedData>;
 
 /** Points for one criterion, by the unit itself, a cross assessment or the verified assessment. */
 export const scoreRecordedSchema = z.object({
@@ -47,12 +41,8 @@ export const scoreRecordedSchema = z.object({
   note: textSchema(2000).optional(),
   scoredAt: dateTimeSchema,
 });
-/** Payload of `ScoreRecorded`. */
-export type ScoreRecordedData = z.infer<typeof scoreRecordedSchema>;
 /** Event definition of `ScoreRecorded` (v1). */
 export const ScoreRecorded = defineEvent('ScoreRecorded', scoreRecordedSchema);
-/** A `ScoreRecorded` event. */
-export type ScoreRecordedEvent = DomainEvent<'ScoreRecorded', ScoreRecordedData>;
 
 /** A bonus (điểm thưởng) or deduction (điểm trừ). */
 export const adjustmentRecordedSchema = z.object({
@@ -62,38 +52,19 @@ export const adjustmentRecordedSchema = z.object({
   reason: textSchema(2000),
   adjustedAt: dateTimeSchema,
 });
-/** Payload of `AdjustmentRecorded`. */
-export type AdjustmentRecordedData = z.infer<typeof adjustmentRecordedSchema>;
 /** Event definition of `AdjustmentRecorded` (v1). */
 export const AdjustmentRecorded = defineEvent('AdjustmentRecorded', adjustmentRecordedSchema);
-/** An `AdjustmentRecorded` event. */
-export type AdjustmentRecordedEvent = DomainEvent<'AdjustmentRecorded', AdjustmentRecordedData>;
 
 /** The pledge was disqualified: it is no longer ranked nor awarded. */
 export const pledgeDisqualifiedSchema = z.object({ pledgeId: pledgeIdSchema, reason: textSchema(2000), at: dateTimeSchema });
-/** Payload of `PledgeDisqualified`. */
-export type PledgeDisqualifiedData = z.infer<typeof pledgeDisqualifiedSchema>;
 /** Event definition of `PledgeDisqualified` (v1). */
 export const PledgeDisqualified = defineEvent('PledgeDisqualified', pledgeDisqualifiedSchema);
-/** A `PledgeDisqualified` event. */
-export type PledgeDisqualifiedEvent = DomainEvent<'PledgeDisqualified', PledgeDisqualifiedData>;
 
 /** The unit withdrew its pledge: it is no longer ranked nor awarded. */
 export const pledgeWithdrawnSchema = z.object({ pledgeId: pledgeIdSchema, reason: textSchema(2000), at: dateTimeSchema });
-/** Payload of `PledgeWithdrawn`. */
-export type PledgeWithdrawnData = z.infer<typeof pledgeWithdrawnSchema>;
 /** Event definition of `PledgeWithdrawn` (v1). */
 export const PledgeWithdrawn = defineEvent('PledgeWithdrawn', pledgeWithdrawnSchema);
-/** A `PledgeWithdrawn` event. */
-export type PledgeWithdrawnEvent = DomainEvent<'PledgeWithdrawn', PledgeWithdrawnData>;
 
-/** Every event of a pledge stream. */
-export type PledgeEvent =
-  | PledgeSignedEvent
-  | ScoreRecordedEvent
-  | AdjustmentRecordedEvent
-  | PledgeDisqualifiedEvent
-  | PledgeWithdrawnEvent;
 
 /** The pledge's event definitions, for the registry. */
 export const pledgeEventDefinitions = [
@@ -103,3 +74,6 @@ export const pledgeEventDefinitions = [
   PledgeDisqualified,
   PledgeWithdrawn,
 ] as const;
+
+/** Every event of a pledge stream. */
+export type PledgeEvent = EventOf<(typeof pledgeEventDefinitions)[number]>;

@@ -186,6 +186,7 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
   return instrumentEventStore({
     name: driver.name,
     capabilities: driver.capabilities,
+    ...(registry ? { registry } : {}),
     appendToStream,
     readStream,
     aggregateStream,

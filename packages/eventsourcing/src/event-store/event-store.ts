@@ -164,6 +164,12 @@ export interface StoreCapabilities {
 export interface EventStore {
   readonly name: string;
   readonly capabilities: StoreCapabilities;
+  /**
+   * The registry the store validates appends and parses reads with, when it
+   * was created with one: code that casts read events to its own types (a
+   * domain's write side) checks here that the store really parses them.
+   */
+  readonly registry?: EventRegistry;
   appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /**

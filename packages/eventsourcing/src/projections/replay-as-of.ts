@@ -4,8 +4,12 @@ import { createInMemoryProjectionStore } from '../in-memory/in-memory-projection
 import { BatchApplier } from './batch-applier';
 import type { Projection, ProjectionStore } from './projection';
 
-/** Where an as-of replay stops: at a global position, or at a `recordedAt` instant (both inclusive). */
-export type AsOf = { position: bigint } | { recordedAt: Date | string };
+/**
+ * Where an as-of replay stops: at a global position, or at a `recordedAt`
+ * instant (both inclusive); or, for cuts only the caller can make (a
+ * domain's business time), every event `where` keeps.
+ */
+export type AsOf = { position: bigint } | { recordedAt: Date | string } | { where(event: RecordedEvent): boolean };
 
 /**
  * Replays the log up to `asOf` into a fresh in-memory projection store and
@@ -24,11 +28,13 @@ export async function replayAsOf(options: {
   const until =
     'position' in asOf
       ? (event: RecordedEvent) => event.position <= asOf.position
-      : (() => {
-          const limit = new Date(asOf.recordedAt).getTime();
-          if (Number.isNaN(limit)) throw new RangeError(`Invalid as-of time ${String(asOf.recordedAt)}`);
-          return (event: RecordedEvent) => Date.parse(event.recordedAt) <= limit;
-        })();
+      : 'where' in asOf
+        ? (event: RecordedEvent) => asOf.where(event)
+        : (() => {
+            const limit = new Date(asOf.recordedAt).getTime();
+            if (Number.isNaN(limit)) throw new RangeError(`Invalid as-of time ${String(asOf.recordedAt)}`);
+            return (event: RecordedEvent) => Date.parse(event.recordedAt) <= limit;
+          })();
   const stopAtPosition = 'position' in asOf ? asOf.position : null;
   const checkpoints = new Map<string, bigint | null>(projections.map((p) => [p.name, null]));
   for (const projection of projections) await target.reset(projection.name, projection.version);

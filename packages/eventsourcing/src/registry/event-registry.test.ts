@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordedEvent } from '../envelope/envelope';
+import { createInMemoryEventStore } from '../in-memory';
 import { createEventRegistry, defineEvent } from '.';
 
 const recorded = (type: string, schemaVersion: number, data: unknown): RecordedEvent => ({
@@ -61,5 +62,16 @@ describe('event registry', () => {
   it('refuses incomplete histories and duplicate types at definition time', () => {
     expect(() => defineEvent('X', z.object({}), { version: 2 })).toThrow(/no history entry for v1/);
     expect(() => createEventRegistry([Renamed, Renamed])).toThrow(/registered twice/);
+  });
+
+  it('hands out the very definition registered for a type, and a store shows the registry it was created with', async () => {
+    const registry = createEventRegistry([Renamed]);
+    expect(registry.definition('Renamed')).toBe(Renamed);
+    expect(registry.definition('Other')).toBeUndefined();
+    const withRegistry = createInMemoryEventStore({ registry });
+    const without = createInMemoryEventStore();
+    expect(withRegistry.registry).toBe(registry);
+    expect(without.registry).toBeUndefined();
+    await Promise.all([withRegistry.close(), without.close()]);
   });
 });

@@ -66,6 +66,11 @@ export class EventRegistry {
     return this.definitions.has(type);
   }
 
+  /** The definition registered for `type`: lets a caller check that a registry holds its very definitions. */
+  definition(type: string): EventDefinition | undefined {
+    return this.definitions.get(type);
+  }
+
   types(): string[] {
     return [...this.definitions.keys()];
   }

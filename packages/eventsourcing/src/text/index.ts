@@ -1,2 +1,2 @@
 // Text every store can hold (no U+0000, no lone surrogates).
-export { isStorableText, unstorableTextIssue } from './storable-text';
+export { isStorableText, unstorableTextIssue, unstorableTextProblem } from './storable-text';

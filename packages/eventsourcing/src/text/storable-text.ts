@@ -13,8 +13,11 @@ type WellFormedCheck = { isWellFormed(): boolean };
 /** Only to say where, once a string is known to hold one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Why `text` cannot be stored by every store, or `null` when it can. */
-function textProblem(text: string): string | null {
+/**
+ * Why `text` cannot be stored by every store, or `null` when it can: the
+ * message a schema refinement can show (`contains U+0000 (NUL) at index 3`).
+ */
+export function unstorableTextProblem(text: string): string | null {
   if (text.includes('\u0000')) return `contains U+0000 (NUL) at index ${text.indexOf('\u0000')}`;
   if ((text as unknown as WellFormedCheck).isWellFormed()) return null;
   const at = text.search(LONE_SURROGATE);
@@ -27,7 +30,7 @@ function textProblem(text: string): string | null {
  * For schemas, e.g. `z.string().refine(isStorableText, 'contains U+0000 or a lone surrogate')`.
  */
 export function isStorableText(text: string): boolean {
-  return textProblem(text) === null;
+  return unstorableTextProblem(text) === null;
 }
 
 /**
@@ -49,7 +52,7 @@ export function unstorableTextIssue(value: unknown, path: string): ValidationIss
 
 /** Depth-first; `trail` holds the keys down to the offending string (built only on the way back, so a clean value costs no strings). */
 function find(value: unknown, trail: string[]): string | null {
-  if (typeof value === 'string') return textProblem(value);
+  if (typeof value === 'string') return unstorableTextProblem(value);
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index += 1) {
@@ -63,7 +66,7 @@ function find(value: unknown, trail: string[]): string | null {
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const keyProblem = textProblem(key);
+    const keyProblem = unstorableTextProblem(key);
     if (keyProblem !== null) {
       trail.unshift(JSON.stringify(key));
       return `key ${keyProblem}`;

@@ -1,5 +1,6 @@
-import { assertNever, type Projection, type RecordedEvent } from '@thidua/eventsourcing';
-import { thiduaRegistry } from '@thidua/domain';
+import { assertNever, type DocumentEventHandler, type DocumentEventHandlers, type RecordedEvent } from '@thidua/eventsourcing';
+import { businessTimeOf, THIDUA_EVENT_TYPES } from '@thidua/domain';
+import { thiduaProjection } from '../documents';
 import { asThiduaEvent, pledgeParts, type RecordedThiduaEvent } from '../thidua-event';
 import type { AuditEntry } from './audit-trail.types';
 
@@ -19,45 +20,6 @@ const pad = (n: bigint): string => n.toString().padStart(20, '0');
 export const auditStreamPrefix = (streamId: string): string => `stream:${streamId}:`;
 /** Key prefix listing one unit's trail. */
 export const auditUnitPrefix = (unitId: string): string => `unit:${unitId}:`;
-
-/** The business time of an event: its `…At` field (DESIGN §3). */
-function businessAt(e: RecordedThiduaEvent): string {
-  switch (e.type) {
-    case 'BlocEstablished':
-      return e.data.establishedAt;
-    case 'MemberAdmitted':
-      return e.data.admittedAt;
-    case 'MemberRemoved':
-      return e.data.removedAt;
-    case 'ChairFlagTransferred':
-      return e.data.transferredAt;
-    case 'DeputyChairElected':
-      return e.data.electedAt;
-    case 'CampaignLaunched':
-      return e.data.launchedAt;
-    case 'ScoringOpened':
-    case 'ScoringClosed':
-    case 'PledgeDisqualified':
-    case 'PledgeWithdrawn':
-      return e.data.at;
-    case 'ReviewHeld':
-      return e.data.heldAt;
-    case 'RankAssigned':
-      return e.data.assignedAt;
-    case 'AwardProposed':
-      return e.data.proposedAt;
-    case 'CampaignClosed':
-      return e.data.closedAt;
-    case 'PledgeSigned':
-      return e.data.signedAt;
-    case 'ScoreRecorded':
-      return e.data.scoredAt;
-    case 'AdjustmentRecorded':
-      return e.data.adjustedAt;
-    default:
-      return assertNever(e, 'event');
-  }
-}
 
 /** The units an event is about. */
 function subjects(e: RecordedThiduaEvent): string[] {
@@ -79,6 +41,10 @@ function subjects(e: RecordedThiduaEvent): string[] {
       return e.data.fromUnitId === null ? [e.data.toUnitId] : [e.data.fromUnitId, e.data.toUnitId];
     case 'ReviewHeld':
       return [e.data.hostUnitId];
+    case 'AwardDecided':
+      return [e.data.unitId];
+    case 'PledgesClassified':
+      return e.data.classes.map((entry) => entry.unitId);
     case 'ScoreRecorded':
     case 'AdjustmentRecorded':
     case 'PledgeDisqualified':
@@ -97,12 +63,8 @@ function trailUnits(e: RecordedThiduaEvent): string[] {
   return [...units];
 }
 
-function keys(event: RecordedEvent): string[] {
-  const e = asThiduaEvent(event);
-  return [
-    `${auditStreamPrefix(e.streamId)}${pad(e.revision)}`,
-    ...trailUnits(e).map((unitId) => `${auditUnitPrefix(unitId)}${pad(e.position)}`),
-  ];
+function keys(e: RecordedThiduaEvent): string[] {
+  return [`${auditStreamPrefix(e.streamId)}${pad(e.revision)}`, ...trailUnits(e).map((unitId) => `${auditUnitPrefix(unitId)}${pad(e.position)}`)];
 }
 
 /** The entry written for an event (the same document in every trail it belongs to). */
@@ -115,7 +77,7 @@ export function auditEntryOf(event: RecordedEvent): AuditEntry {
     revision: e.revision.toString(),
     eventId: e.id,
     type: e.type,
-    businessAt: businessAt(e),
+    businessAt: businessTimeOf(e),
     recordedAt: e.recordedAt,
     actor: actor ? { id: actor.id, role: actor.role, unitId: actor.unitId ?? null } : null,
     commandId: commandId ?? null,
@@ -126,19 +88,24 @@ export function auditEntryOf(event: RecordedEvent): AuditEntry {
   };
 }
 
-/**
- * The audit trail (DESIGN §4): who did what, when, under which command — per
- * stream (`stream:<streamId>:<revision>`) and per unit
- * (`unit:<unitId>:<position>`, for events about the unit or by it).
- */
-export const auditTrailProjection: Projection<AuditEntry> = {
-  name: AUDIT_TRAIL_PROJECTION,
-  version: 1,
-  // Every event of the log's registry: the trail must miss nothing.
-  handles: thiduaRegistry.types(),
-  keys,
-  apply(event, docs) {
-    const entry = auditEntryOf(event);
-    for (const key of keys(event)) docs.set(key, entry);
+/** Every event is one entry, whatever its type. */
+const entry: DocumentEventHandler<RecordedThiduaEvent, AuditEntry> = {
+  ids: keys,
+  evolve(docs, e) {
+    const written = auditEntryOf(e);
+    for (const key of keys(e)) docs.set(key, written);
   },
 };
+
+/**
+ * The audit trail: who did what, when, under which command — per stream
+ * (`stream:<streamId>:<revision>`) and per unit (`unit:<unitId>:<position>`,
+ * for events about the unit or by it).
+ */
+export const auditTrailProjection = thiduaProjection<AuditEntry>({
+  name: AUDIT_TRAIL_PROJECTION,
+  version: 1,
+  // Every event type of the domain: the trail must miss nothing. One handler serves them all, so the
+  // list is built from the types; a handler for the whole union serves each of its members.
+  on: Object.fromEntries(THIDUA_EVENT_TYPES.map((type) => [type, entry])) as DocumentEventHandlers<RecordedThiduaEvent, AuditEntry>,
+});

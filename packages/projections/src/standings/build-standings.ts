@@ -1,12 +1,23 @@
-import { ASSESSORS, chairForYear, compareUnitIds, deputyForYear, pledgeTotal, rankByScore, type ScoreLike } from '@thidua/domain';
-import { own } from '../records';
-import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsPledgeDoc, StandingsRow, YearEndStandings } from './standings.types';
+import {
+  addPoints,
+  ASSESSORS,
+  chairForYear,
+  compareUnitIds,
+  deputyForYear,
+  fromHundredths,
+  pledgeTotal,
+  rankByScore,
+  toHundredths,
+  type ScoreLike,
+} from '@thidua/domain';
+import { own, put } from '../records';
+import type { StandingsBlocDoc, StandingsCampaignDoc, StandingsLegend, StandingsPledgeDoc, StandingsRow, YearEndStandings } from './standings.types';
 
 /**
- * Assembles the standings of DESIGN §4 from a bloc document and the
- * campaign document of the year. Pure: totals come from the domain's
- * `pledgeTotal` (integer hundredths), provisional ranks from its
- * `rankByScore` — the same rules `AssignRanks` applies.
+ * Assembles the standings from a bloc document and the campaign document of
+ * the year. Pure: totals come from the domain's `pledgeTotal` (integer
+ * hundredths), provisional ranks from its `rankByScore` — the same rules
+ * `AssignRanks` applies.
  *
  * Ranks: once a ranking is assigned its ranks are shown (`provisional:
  * false`, its basis); before that, active pledges get the rank basis `score`
@@ -38,9 +49,11 @@ export function buildYearEndStandings(bloc: StandingsBlocDoc, campaign: Standing
     }
   }
 
+  const unscored: Record<string, string[]> = {};
   const rows = totals.map(({ pledge, total }): StandingsRow => {
     const assigned = ranking === null || pledge.status !== 'active' ? undefined : own(ranking.ranks, pledge.unitId);
     const rank = ranking === null ? (provisional.get(pledge.unitId) ?? null) : (assigned ?? null);
+    put(unscored, pledge.unitId, campaign.criterionIds.filter((criterionId) => own(pledge.scores, criterionId) === undefined));
     return {
       rank,
       provisional: ranking === null && rank !== null,
@@ -54,6 +67,9 @@ export function buildYearEndStandings(bloc: StandingsBlocDoc, campaign: Standing
       status: pledge.status,
       awards: [...(own(campaign.awards, pledge.unitId) ?? [])],
       basis: rank === null ? null : (ranking?.basis ?? 'score'),
+      tier: campaign.classification === null ? null : (own(campaign.classification, pledge.unitId) ?? null),
+      groups: groupSubtotals(campaign, total.criteria),
+      decisions: { ...(own(campaign.decisions, pledge.unitId) ?? {}) },
     };
   });
   rows.sort((a, b) => {
@@ -79,7 +95,35 @@ export function buildYearEndStandings(bloc: StandingsBlocDoc, campaign: Standing
     nextDeputy: deputyForYear(bloc.deputies, year + 1),
     flag: transferToNext === null ? null : { fromUnitId: transferToNext.fromUnitId, toUnitId: transferToNext.toUnitId },
     final: campaign.closed,
+    awards: campaign.catalogue.map(({ awardId, title, kind, quota }) => ({ awardId, title, kind, quota })),
+    tiers: campaign.tiers.map(({ tierId, title }) => ({ tierId, title })),
     rows,
+    legend: legendOf(bloc, campaign, unscored),
+  };
+}
+
+/** groupId → Σ effective points of its criteria, in hundredths then points; every declared group, in order. */
+function groupSubtotals(campaign: StandingsCampaignDoc, criteria: Readonly<Record<string, number>>): Record<string, number> {
+  const subtotals: Record<string, number> = {};
+  if (campaign.groups.length === 0) return subtotals;
+  const hundredths = new Map<string, number>(campaign.groups.map((group) => [group.groupId, 0]));
+  for (const criterion of campaign.criteria) {
+    if (criterion.groupId === undefined) continue;
+    hundredths.set(criterion.groupId, (hundredths.get(criterion.groupId) ?? 0) + toHundredths(criteria[criterion.criterionId] ?? 0));
+  }
+  for (const [groupId, sum] of hundredths) put(subtotals, groupId, fromHundredths(sum));
+  return subtotals;
+}
+
+function legendOf(bloc: StandingsBlocDoc, campaign: StandingsCampaignDoc, unscored: Record<string, string[]>): StandingsLegend {
+  const maxPoints = (groupId: string) => addPoints(0, ...campaign.criteria.filter((criterion) => criterion.groupId === groupId).map((criterion) => criterion.maxPoints));
+  return {
+    units: { ...bloc.units },
+    criteria: campaign.criteria.map(({ criterionId, title, maxPoints: max, groupId }) => ({ criterionId, title, maxPoints: max, groupId: groupId ?? null })),
+    groups: campaign.groups.map(({ groupId, title }) => ({ groupId, title, maxPoints: maxPoints(groupId) })),
+    bonusCap: campaign.bonusCap,
+    maxTotal: addPoints(campaign.bonusCap, ...campaign.criteria.map((criterion) => criterion.maxPoints)),
+    unscored,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createInMemoryProjectionStore, type ProjectionStore } from '@thidua/eventsourcing';
 import { getYearEndStandings } from '../readers';
-import { renderStandingsJson } from '../render/json';
+import { toStandingsJson } from '../json-shapes';
 import { createThiduaProjections } from '../thidua-projections';
 import { createTestLog, on, seedCampaign } from '../thidua-log.test-helper';
 import type { StandingsRow } from './standings.types';
@@ -66,7 +66,7 @@ describe('standings projection', () => {
     await score('a', 'c2', 0.2);
     const result = await standings();
     expect(result.rows[0]!.total).toBe(0.3);
-    expect(renderStandingsJson(result)).toContain('"total": 0.3,');
+    expect(JSON.stringify(toStandingsJson(result), null, 2)).toContain('"total": 0.3,');
   });
 
   it('caps the bonus, subtracts deductions and never goes below 0', async () => {
@@ -180,12 +180,12 @@ describe('standings projection', () => {
     result = await standings();
     expect(Object.keys(result)).toEqual([
       'blocId', 'blocName', 'year', 'campaignId', 'title', 'review', 'chair', 'deputy',
-      'nextChair', 'nextDeputy', 'flag', 'final', 'rows',
+      'nextChair', 'nextDeputy', 'flag', 'final', 'awards', 'tiers', 'rows', 'legend',
     ]);
     expect(Object.keys(result.rows[0]!)).toEqual([
-      'rank', 'provisional', 'unitId', 'unitName', 'criteria', 'bonus', 'deduction', 'total', 'status', 'awards', 'basis',
+      'rank', 'provisional', 'unitId', 'unitName', 'criteria', 'bonus', 'deduction', 'total', 'status', 'awards', 'basis', 'tier', 'groups', 'decisions',
     ]);
-    expect({ ...result, rows: undefined }).toEqual({
+    expect({ ...result, rows: undefined, awards: undefined, tiers: undefined, legend: undefined }).toEqual({
       blocId,
       blocName: 'Khối Thi đua Kinh tế - Kỹ thuật',
       year: 2013,
@@ -198,7 +198,10 @@ describe('standings projection', () => {
       nextDeputy: 'b',
       flag: { fromUnitId: 'c', toUnitId: 'd' },
       final: true,
+      awards: undefined,
+      tiers: undefined,
       rows: undefined,
+      legend: undefined,
     });
     expect(result.rows.map((r) => [r.unitId, r.unitName, r.awards])).toEqual([
       ['b', 'Đơn vị B', ['provincial-flag']],

@@ -1,4 +1,4 @@
-import type { Assessor, AwardKind, PledgeStatus, RankBasis } from '@thidua/domain';
+import type { Assessor, AwardEntry, AwardOutcome, PledgeStatus, RankBasis } from '@thidua/domain';
 
 /**
  * One row of the year-end standings: one pledge. Points are numbers with at
@@ -19,15 +19,40 @@ export interface StandingsRow {
   deduction: number;
   total: number;
   status: PledgeStatus;
-  /** Awards proposed for the unit, in the order proposed. */
-  awards: AwardKind[];
+  /** Awards proposed for the unit (awardIds of the catalogue), in the order proposed. */
+  awards: string[];
   /** Basis of `rank`; `null` when there is no rank. */
   basis: RankBasis | null;
+  /** The tier of the latest classification; `null` before one, or for a pledge it left without one. */
+  tier: string | null;
+  /** groupId → subtotal of effective points of the group's criteria, every declared group; `{}` when the campaign has none. */
+  groups: Record<string, number>;
+  /** award → the council's decision on it; `{}` when none. */
+  decisions: Record<string, { outcome: AwardOutcome; decisionRef: string }>;
 }
 
 /**
- * The year-end standings of one bloc for one year, exactly the JSON keys of
- * DESIGN §4 (`thidua standings --format json`).
+ * What the renderers need beside the documented keys, kept out of the JSON
+ * (`renderStandingsJson` writes only the documented keys): names and titles,
+ * maxima, and which criteria are not scored yet.
+ */
+export interface StandingsLegend {
+  /** unitId → unitName of every unit the bloc ever admitted. */
+  units: Record<string, string>;
+  /** The campaign's criteria, in the covenant's order. */
+  criteria: { criterionId: string; title: string; maxPoints: number; groupId: string | null }[];
+  /** The criteria groups, with their maximum (Σ maxPoints of their criteria). */
+  groups: { groupId: string; title: string; maxPoints: number }[];
+  bonusCap: number;
+  /** The most a total can reach: Σ maxPoints + bonusCap. */
+  maxTotal: number;
+  /** unitId → criteria with no score yet at any level (shown as not yet scored, not as 0). */
+  unscored: Record<string, string[]>;
+}
+
+/**
+ * The year-end standings of one bloc for one year: the documented JSON keys
+ * (`thidua standings --format json`, see docs/projections.md).
  */
 export interface YearEndStandings {
   blocId: string;
@@ -47,10 +72,16 @@ export interface YearEndStandings {
   nextDeputy: string | null;
   /** The transfer of the flag to next year's chair, or null before it happens. */
   flag: { fromUnitId: string | null; toUnitId: string } | null;
-  /** True once the campaign is closed: nothing will change any more. */
+  /** True once the campaign is closed: nothing will change any more but the council's decisions. */
   final: boolean;
+  /** The award catalogue: v1's three awards when the campaign was launched without one. */
+  awards: { awardId: string; title: string; kind: AwardEntry['kind']; quota: number }[];
+  /** The campaign's classes, best first; `[]` without any. */
+  tiers: { tierId: string; title: string }[];
   /** Ordered by rank, then unitId; unranked (withdrawn, disqualified) rows last. */
   rows: StandingsRow[];
+  /** Names, titles and maxima for rendering; not part of the JSON. */
+  legend: StandingsLegend;
 }
 
 /*
@@ -119,7 +150,19 @@ export interface StandingsCampaignDoc {
   pledges: Record<string, StandingsPledgeDoc>;
   ranking: StandingsRankingDoc | null;
   /** unitId → awards proposed, in order. */
-  awards: Record<string, AwardKind[]>;
+  awards: Record<string, string[]>;
+  /** The covenant's criteria with their titles, maxima and groups (since v4). */
+  criteria: { criterionId: string; title: string; maxPoints: number; groupId?: string }[];
+  /** Criteria groups (since v4). */
+  groups: { groupId: string; title: string }[];
+  /** The award catalogue in force (since v4). */
+  catalogue: AwardEntry[];
+  /** The classes, best first (since v4). */
+  tiers: { tierId: string; title: string }[];
+  /** unitId → tierId of the latest classification; `null` before one (since v4). */
+  classification: Record<string, string> | null;
+  /** unitId → award → the council's decision (since v4). */
+  decisions: Record<string, Record<string, { outcome: AwardOutcome; decisionRef: string }>>;
 }
 
 /** Any document of the `standings` projection. */
