@@ -1,9 +1,12 @@
 /**
  * The installed bin, run as a user runs it: `node bin/thidua.js` over the
  * BUILT `dist` in a child process (`npx tsc -b` first; `npm ci` builds
- * through the root prepare script). A few runs only: everything else is
+ * through the root prepare script). Each CLI convention once (version,
+ * stdin, dry run, list, exit codes, global options in every help, no file
+ * left by a refused import); everything else is
  * tested through `main()` from the sources.
  */
+import { existsSync } from 'node:fs';
 import { CLI_VERSION } from './main';
 import { asLines, CAMPAIGN, runBin, tempWorkdir } from './run-cli.test-helper';
 
@@ -37,5 +40,32 @@ describe('the thidua bin', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error \[store_unavailable\] Store postgres:\/\/thidua@127\.0\.0\.1:1\/thidua schema thidua is unavailable: /);
     expect(run.stderr).not.toContain('s3cret');
+  });
+
+  it('lists the store, dry-runs and exports it, then imports the export from stdin; a refused import leaves no database file', async () => {
+    const list = await runBin(['list', '--format', 'json'], { cwd: dir.path });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ blocId: CAMPAIGN.blocId })]);
+    const dry = await runBin(['exec', '--dry-run', '-'], { cwd: dir.path, stdin: asLines(CAMPAIGN.commands.slice(0, 1)) });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('1 already applied (--dry-run: nothing appended)');
+    const exported = await runBin(['export'], { cwd: dir.path });
+    expect(exported.code).toBe(0);
+    const imported = await runBin(['--store', 'sqlite:./copy.db', 'import', '-'], { cwd: dir.path, stdin: exported.stdout });
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+    const again = await runBin(['--store', 'sqlite:./copy.db', 'export'], { cwd: dir.path });
+    expect(again.stdout.split('\n').length).toBe(exported.stdout.split('\n').length);
+    const refused = await runBin(['--store', 'sqlite:./refused.db', 'import', '-'], { cwd: dir.path, stdin: '{"not":"an event"}\n' });
+    expect(refused.code).toBe(1);
+    expect(existsSync(dir.file('refused.db'))).toBe(false);
+  });
+
+  it('lists the global options in the help of every subcommand', async () => {
+    for (const command of [['demo'], ['list'], ['exec'], ['import'], ['export'], ['standings'], ['summary'], ['audit', 'verify'], ['audit', 'trail'], ['projections', 'rebuild']]) {
+      const help = await runBin([...command, '--help'], { cwd: dir.path });
+      expect({ command, code: help.code }).toEqual({ command, code: 0 });
+      expect(help.stdout).toContain('--store <url>');
+      expect(help.stdout).toContain('--progress <when>');
+    }
   });
 });
