@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { createServer } from './create-server';
 import { client, testAuthentication, type Reply } from './http-client.test-helper';
 import type { ThiduaHttpService } from './http-service';
-import { leadersOf, waitForHealth } from './replicas.test-helper';
+import { leadersOf, PROJECTION_COUNT, waitForHealth } from './replicas.test-helper';
 import { smallCampaign } from '@thidua/domain/testing';
 import { createTestSchema, describePostgres, TEST_DATABASE_URL } from '@thidua/store-postgres/testing';
 
@@ -124,7 +124,7 @@ describePostgres('thidua HTTP service on PostgreSQL', () => {
         [apiA, apiB].map((replicaApi) => waitForHealth(replicaApi, (body) => body.projections.every((p) => p.holder === 'replica-a' || p.holder === 'replica-b'))),
       );
       expect(healthA!.body.projections.map((p) => p.holder)).toEqual(healthB!.body.projections.map((p) => p.holder));
-      expect(leadersOf([healthA!.body, healthB!.body]).size).toBe(4);
+      expect(leadersOf([healthA!.body, healthB!.body]).size).toBe(PROJECTION_COUNT);
       for (const [i, p] of healthA!.body.projections.entries()) expect([p.role, healthB!.body.projections[i]!.role].sort()).toEqual(['follower', 'leader']);
 
       // A write through either replica is read through the other, whichever one applies it.

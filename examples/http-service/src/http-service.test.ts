@@ -1,4 +1,5 @@
 import { thiduaRegistry } from '@thidua/domain';
+import { thiduaProjections } from '@thidua/projections';
 import {
   createInMemoryEventStore,
   createInMemoryProjectionLeases,
@@ -12,7 +13,7 @@ import { BLOC_ID, CAMPAIGN_ID, CHAIR_2014, tayNinh2013Commands, VOTED_RANKS } fr
 import { signActorToken } from './actor-tokens';
 import { client, TEST_TOKEN_SECRET, testAuthentication, tokenFor, type Reply } from './http-client.test-helper';
 import { createHttpService, type HttpServiceOptions, type ThiduaHttpService } from './http-service';
-import { leadersOf, waitForHealth } from './replicas.test-helper';
+import { leadersOf, PROJECTION_COUNT, waitForHealth } from './replicas.test-helper';
 import { council, smallCampaign } from '@thidua/domain/testing';
 
 /** Who reads in these tests: the auditor may read everything and write nothing. */
@@ -327,11 +328,11 @@ describe('thidua HTTP service (in-memory stores)', () => {
 
   it('reports every projection led by this replica, caught up, on /healthz', async () => {
     const head = (await eventStore.headPosition())!.toString();
-    const health = await waitForHealth(api, (body) => leadersOf([body]).size === 4 && body.projections.every((p) => p.caughtUp));
+    const health = await waitForHealth(api, (body) => leadersOf([body]).size === PROJECTION_COUNT && body.projections.every((p) => p.caughtUp));
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', owner: service.owner, head });
     expect(health.body.projections.map((p) => [p.projection, p.role, p.holder, p.behind])).toEqual(
-      ['standings', 'chair-history', 'audit-trail', 'campaign-progress'].map((name) => [name, 'leader', service.owner, '0']),
+      thiduaProjections.map(({ name }) => [name, 'leader', service.owner, '0']),
     );
     expect(projectionErrors).toEqual([]);
   });
@@ -437,7 +438,7 @@ describe('/healthz while the stores do not answer', () => {
     });
     const stopped: unknown[] = [];
     await withService({ projectionStore, onProjectionError: (error) => stopped.push(error) }, async (api, service) => {
-      await waitForHealth(api, (body) => leadersOf([body]).size === 4);
+      await waitForHealth(api, (body) => leadersOf([body]).size === PROJECTION_COUNT);
       down = true;
       const degraded = await api.get('/healthz', null);
       expect([degraded.status, degraded.body]).toEqual([200, { status: 'degraded', owner: service.owner, code: 'store_unavailable' }]);
@@ -472,11 +473,11 @@ describe('two replicas in one process, sharing stores and leases', () => {
       expect((await apiB.get(`/blocs/${BLOC_ID}/chair-history?waitFor=${written.body.position}`, auditor)).status).toBe(200);
 
       await a.close();
-      await waitForHealth(apiB, (body) => leadersOf([body]).size === 4);
+      await waitForHealth(apiB, (body) => leadersOf([body]).size === PROJECTION_COUNT);
       // B now applies the log itself: what it writes reaches every read model with A gone.
       const next = await apiB.command(tayNinh2013Commands[1]!);
       const caughtUp = await waitForHealth(apiB, (body) => body.head === next.body.position && body.projections.every((p) => p.caughtUp));
-      expect(caughtUp.body.projections.map((p) => p.holder)).toEqual(['replica-b', 'replica-b', 'replica-b', 'replica-b']);
+      expect(caughtUp.body.projections.map((p) => p.holder)).toEqual(thiduaProjections.map(() => 'replica-b'));
       const trail = await apiB.get(`/streams/bloc-${BLOC_ID}/audit-trail`, auditor);
       expect(trail.body.map((entry: { type: string }) => entry.type)).toEqual(['BlocEstablished', 'MemberAdmitted']);
     } finally {
@@ -515,7 +516,7 @@ describe('closing the service', () => {
     const api = client(url);
     const reply = await api.command(tayNinh2013Commands[0]!);
     expect(reply.status).toBe(200);
-    await waitForHealth(api, (body) => leadersOf([body]).size === 4);
+    await waitForHealth(api, (body) => leadersOf([body]).size === PROJECTION_COUNT);
     await Promise.all([service.close(), service.close()]);
     expect(closed).toEqual(['released']);
     expect(service.server.listening).toBe(false);

@@ -1,3 +1,4 @@
+import { thiduaProjections } from '@thidua/projections';
 import type { client, Reply } from './http-client.test-helper';
 import type { HealthReport, ProjectionHealth } from './projection-health';
 
@@ -7,9 +8,11 @@ export type HealthReply = Omit<Reply, 'body'> & { body: HealthReport & { project
 /**
  * Polls `/healthz` until `ready` holds for its body, and returns that reply:
  * leases change hands when they do, so tests wait for the state rather than
- * for a time. The deadline is only a safety net for a state that never comes.
+ * for a time. The deadline is only a safety net for a state that never comes;
+ * it ends before jest's test timeout, so a test that fails leaves no poll
+ * running behind it (which would keep jest from exiting).
  */
-export async function waitForHealth(api: ReturnType<typeof client>, ready: (body: HealthReply['body']) => boolean, timeoutMs = 60_000): Promise<HealthReply> {
+export async function waitForHealth(api: ReturnType<typeof client>, ready: (body: HealthReply['body']) => boolean, timeoutMs = 20_000): Promise<HealthReply> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = (await api.get('/healthz', null)) as HealthReply;
@@ -25,3 +28,6 @@ export async function waitForHealth(api: ReturnType<typeof client>, ready: (body
 export function leadersOf(reports: readonly HealthReply['body'][]): Set<string> {
   return new Set(reports.flatMap((report) => report.projections.filter((p) => p.role === 'leader').map((p) => p.projection)));
 }
+
+/** How many projections the service runs: every one of them has one leader among the replicas. */
+export const PROJECTION_COUNT = thiduaProjections.length;

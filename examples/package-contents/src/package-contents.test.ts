@@ -280,7 +280,7 @@ export const thidua = createThidua({ eventStore: createInMemoryEventStore({ regi
     // A project of its own, beside the first (inside it, node would find the first one's node_modules).
     const alone = mkdtempSync(join(tmpdir(), 'thidua-cli-alone-'));
     try {
-      const cliPackages = ['eventsourcing', 'domain', 'projections', 'store-sqlite', 'cli'];
+      const cliPackages = ['eventsourcing', 'domain', 'projections', 'render', 'store-sqlite', 'cli'];
       const tarballs = cliPackages.map((short) => {
         const pkg = packages.find((p) => p.manifest.name === `@thidua/${short}`)!;
         return join(project, 'packs', `thidua-${short}-${pkg.manifest.version}.tgz`);

@@ -140,7 +140,7 @@ describe('thidua audit', () => {
       sound: true,
       events: 25,
       streams: 5,
-      projections: ['standings', 'chair-history', 'audit-trail', 'campaign-progress'],
+      projections: ['standings', 'chair-history', 'audit-trail', 'campaign-progress', 'year-summary'],
       finding: null,
     });
     const unsound = await runMain(['--store', dir.store('tampered.db'), 'audit', 'verify', '--format', 'json']);
