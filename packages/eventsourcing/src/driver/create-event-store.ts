@@ -1,3 +1,5 @@
+import type { Anchor } from '../audit/anchor';
+import { anchorToFile, parseAnchor } from '../audit/anchor-file';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import { ConcurrencyError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
@@ -195,6 +197,13 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     streamRevision: (streamId) => driver.streamRevision(streamId),
     headPosition: () => driver.headPosition(),
     subscribeToAll,
+    ...(driver.capabilities.bookkeeping && driver.bookkeeping ? { bookkeeping: driver.bookkeeping.bind(driver) } : {}),
+    ...(driver.capabilities.storedAnchors && driver.recordAnchor && driver.readAnchors
+      ? {
+          recordAnchor: (anchor: Anchor) => driver.recordAnchor!(anchorToFile(anchor)),
+          storedAnchors: async () => (await driver.readAnchors!()).map((stored, index) => parseAnchor(stored, `stored anchor ${index + 1} of ${driver.name}`)),
+        }
+      : {}),
     close: () => driver.close(),
   }, options.telemetry);
 }
