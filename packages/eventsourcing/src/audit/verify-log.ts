@@ -290,7 +290,7 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
         if (!seen.has(streamId)) report('bookkeeping', `stream ${streamId} has events, but the store records no such stream`);
       }
     }
-    bookkeepingDetail = `the store's recorded ${parts.join(' and ') || 'log head'} match its events`;
+    bookkeepingDetail = `the store's recorded ${parts.join(' and ') || 'log head'} agree with its events`;
   }
 
   // Signatures, and how much of the log no signed anchor covers.
