@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runMain, tempWorkdir, writeCampaignFile } from '../run-cli.test-helper';
+import { runMain, STANDINGS_QUERY, tempWorkdir, writeCampaignFile } from '../run-cli.test-helper';
 
 describe('thidua audit anchor', () => {
   let dir: Awaited<ReturnType<typeof tempWorkdir>>;
@@ -54,6 +54,17 @@ describe('thidua audit anchor', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('anchors: passed (the log extends 1 anchor (1 recorded in the store))');
     expect(text.stdout).toContain('0 events after the last signed anchor (position 25');
+  });
+
+  it("quotes the latest signed anchor in an HTML report's provenance", async () => {
+    const before = await runMain(['--store', dir.store('unanchored.db'), 'exec', dir.file('campaign.ndjson')]);
+    expect(before.code).toBe(0);
+    const plain = await runMain(['--store', dir.store('unanchored.db'), ...STANDINGS_QUERY, '--format', 'html']);
+    expect(plain.stdout).not.toContain('mốc neo (anchor)');
+    const report = await runMain(['--store', dir.store('log.db'), ...STANDINGS_QUERY, '--format', 'html']);
+    expect(report.code).toBe(0);
+    const stored = JSON.parse(await readFile(dir.file('anchor.json'), 'utf8')) as { tipsDigest: string; anchoredAt: string };
+    expect(report.stdout).toContain(`mốc neo (anchor) <code>position 25, ${stored.anchoredAt}, tips ${stored.tipsDigest}</code>`);
   });
 
   it('is unsound when a stored anchor does not hold under the public key', async () => {
