@@ -198,12 +198,21 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     headPosition: () => driver.headPosition(),
     subscribeToAll,
     ...(driver.capabilities.bookkeeping && driver.bookkeeping ? { bookkeeping: driver.bookkeeping.bind(driver) } : {}),
-    ...(driver.capabilities.storedAnchors && driver.recordAnchor && driver.readAnchors
-      ? {
-          recordAnchor: (anchor: Anchor) => driver.recordAnchor!(anchorToFile(anchor)),
-          storedAnchors: async () => (await driver.readAnchors!()).map((stored, index) => parseAnchor(stored, `stored anchor ${index + 1} of ${driver.name}`)),
-        }
-      : {}),
+    ...anchorMembers(driver),
     close: () => driver.close(),
   }, options.telemetry);
+}
+
+/**
+ * `recordAnchor` and `storedAnchors` when the driver keeps anchors: the
+ * driver stores their file form, and what it returns is parsed here, so a
+ * stored anchor that is no anchor is an `AnchorFileError` naming it.
+ */
+function anchorMembers(driver: EventStoreDriver): Pick<EventStore, 'recordAnchor' | 'storedAnchors'> {
+  const { recordAnchor, readAnchors } = driver;
+  if (driver.capabilities.storedAnchors !== true || !recordAnchor || !readAnchors) return {};
+  return {
+    recordAnchor: (anchor: Anchor) => recordAnchor.call(driver, anchorToFile(anchor)),
+    storedAnchors: async () => (await readAnchors.call(driver)).map((stored, index) => parseAnchor(stored, `stored anchor ${index + 1} of ${driver.name}`)),
+  };
 }
