@@ -197,6 +197,16 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
     }
   };
 
+  /*
+   * The store's bookkeeping is read before the pass and compared with the log as it was up to the head it
+   * recorded, so events appended meanwhile (a live store) are not mistaken for events added behind its back;
+   * a second read after the pass shows events past any head the store ever recorded.
+   */
+  const books = eventStore.bookkeeping ? await eventStore.bookkeeping() : null;
+  let booksView: { last: bigint | null; tips: Map<string, StreamTipFact> } | null = null;
+  const settleBooks = (): void => {
+    booksView = { last: count === 0 ? null : previous, tips: new Map(tips) };
+  };
   const head = Number((await eventStore.headPosition()) ?? 0n);
   for await (const event of eventStore.readAll({ raw: true })) {
     if (++pending === 1_000) {
@@ -204,9 +214,11 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
       options.onProgress?.({ done: Number(event.position), total: head });
     }
     settleBefore(event.position);
+    if (books && !booksView && books.head !== null && event.position > books.head) settleBooks();
     checkEvent(event);
   }
   settleBefore(null);
+  if (books && !booksView) settleBooks();
   options.onProgress?.({ done: head, total: head });
 
   /** Settles every anchor whose position lies before `position` (all that are left for `null`, the end of the log). */
@@ -263,30 +275,33 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
     }
   }
 
-  // The store's own records of its log, against the events just read.
+  // The store's own records of its log, against the events up to the head it recorded.
   let bookkeepingDetail = 'the store keeps no bookkeeping of its own besides the events';
-  if (eventStore.bookkeeping) {
-    const recorded = await eventStore.bookkeeping();
+  const view = booksView as { last: bigint | null; tips: Map<string, StreamTipFact> } | null;
+  if (eventStore.bookkeeping && books && view) {
     const parts: string[] = [];
-    if (recorded.head !== null || count > 0) {
+    if (books.head !== null || view.last !== null) {
       parts.push('log head');
-      const last = count === 0 ? null : previous;
-      if (recorded.head !== last) {
-        report('bookkeeping', `the store records its log head at position ${recorded.head ?? 'none'}, its events end at ${last ?? 'none'}: events were removed or added behind its back`);
+      if (books.head !== view.last) {
+        report('bookkeeping', `the store records its log head at position ${books.head ?? 'none'}, its events up to there end at ${view.last ?? 'none'}: events were removed or added behind its back`);
       }
     }
-    if (recorded.tips !== null) {
+    const after = await eventStore.bookkeeping();
+    if (count > 0 && (after.head === null || previous > after.head)) {
+      report('bookkeeping', `the log holds events up to position ${previous}, past the head the store records (${after.head ?? 'none'}): they were added behind its back`);
+    }
+    if (books.tips !== null) {
       parts.push('stream tips');
       const seen = new Set<string>();
-      for (const tip of recorded.tips) {
+      for (const tip of books.tips) {
         seen.add(tip.streamId);
-        const actual = tips.get(tip.streamId);
+        const actual = view.tips.get(tip.streamId);
         if (!actual) report('bookkeeping', `the store records stream ${tip.streamId} at revision ${tip.revision}, but the log holds no event of it`);
         else if (actual.revision !== tip.revision || actual.hash !== tip.hash) {
           report('bookkeeping', `the store records stream ${tip.streamId} at revision ${tip.revision} (hash ${tip.hash}), its events end at revision ${actual.revision} (hash ${actual.hash})`);
         }
       }
-      for (const streamId of tips.keys()) {
+      for (const streamId of view.tips.keys()) {
         if (!seen.has(streamId)) report('bookkeeping', `stream ${streamId} has events, but the store records no such stream`);
       }
     }
