@@ -89,6 +89,23 @@ describe('verifyLog', () => {
     expect(report).toMatchObject({ sound: true, events: 9 });
   });
 
+  it('takes a store that was empty when it began, and written to since, for sound', async () => {
+    let store: EventStore | null = null;
+    let reads = 0;
+    const startsEmpty = (driver: EventStoreDriver): EventStoreDriver =>
+      Object.assign(Object.create(driver) as EventStoreDriver, {
+        bookkeeping: async () => {
+          const books = await driver.bookkeeping!();
+          // The other writer's append lands just after the first read.
+          if (store && (reads += 1) === 1) await store.appendToStream('counter-live', [{ type: 'Added', data: { n: 1 } }]);
+          return books;
+        },
+      });
+    store = createInMemoryEventStore({ registry, wrapDriver: startsEmpty });
+    const report = await verifyLog(store, { registry });
+    expect(report).toMatchObject({ sound: true, events: 1, findings: [] });
+  });
+
   it('runs the rules it is given and names the event each finds', async () => {
     const noSixes: AuditRule = {
       name: 'no-six',

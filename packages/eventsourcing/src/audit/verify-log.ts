@@ -214,7 +214,8 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
       options.onProgress?.({ done: Number(event.position), total: head });
     }
     settleBefore(event.position);
-    if (books && !booksView && books.head !== null && event.position > books.head) settleBooks();
+    // An empty store records no head: every event then came after the read.
+    if (books && !booksView && event.position > (books.head ?? 0n)) settleBooks();
     checkEvent(event);
   }
   settleBefore(null);
