@@ -150,7 +150,7 @@ const TYPES = {
  *
  * | code | status |
  * |---|---|
- * | `validation_failed` | 400 |
+ * | `validation_failed`, `invalid_anchor`, `invalid_key` | 400 |
  * | `forbidden` | 403 |
  * | `not_found` | 404 |
  * | `concurrency`, `duplicate_event_id` | 409 |
