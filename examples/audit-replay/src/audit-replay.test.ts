@@ -113,6 +113,18 @@ describe('auditReplay of the Tây Ninh 2013 export', () => {
       });
     });
 
+    it('an event id that is not the one its command id derives (no hash covers ids): the library verifyLog names it', async () => {
+      const [lineNumber, event] = find((e) => e.type === 'PledgeSigned');
+      const edited = [...lines];
+      edited[lineNumber - 1] = `${JSON.stringify({ ...event, id: '0e4b1c9a-3f0d-4c59-9a7e-5b2d8f6a1c30' })}\n`;
+      const result = await auditReplay({ file: write('edited-id.ndjson', edited), asOf: '2014-02-14' });
+      expect(result).toEqual({
+        sound: false,
+        events: lineNumber - 1,
+        firstBadLine: { lineNumber, streamId: event['streamId'], revision: BigInt(event['revision'] as string), reason: expect.stringMatching(/^event-ids: event id 0e4b1c9a-.* is not the id derived from its command/) },
+      });
+    });
+
     it('a missing event (the next one of its stream is out of order)', async () => {
       const [lineNumber, event] = find((e) => e.type === 'MemberAdmitted');
       const missing = lines.filter((_, i) => i !== lineNumber - 1);

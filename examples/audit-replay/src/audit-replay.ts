@@ -1,9 +1,11 @@
-import { thiduaRegistry } from '@thidua/domain';
+import { thiduaAuditRules, thiduaRegistry } from '@thidua/domain';
 import {
   ndjsonFileLines,
   parseNdjsonLine,
   planImport,
   recordedFromNdjson,
+  verifyLog,
+  type EventStore,
   type NdjsonEvent,
   CorruptLogError,
   createInMemoryEventStore,
@@ -72,13 +74,18 @@ export type AuditReplayResult = SoundReplay | UnsoundLog;
  *    and the per-stream hash chains, recomputed by the kernel's
  *    `ChainVerifier` (revisions from 0 without gaps, each `prevHash` the
  *    previous hash, each hash over the content);
+ *    then loads the whole file into an in-memory store and runs the
+ *    library's `verifyLog` on it, with the domain's audit rules: what no
+ *    single line shows (an event id that is not the one its command id
+ *    derives, a score after its campaign closed scoring, a rank for a pledge
+ *    whose stream is missing), named by the line of the event;
  * 2. **cuts the log by business time**: an event is replayed when its `…At`
  *    field is within `asOf` and no earlier event of its stream was left out
  *    (each stream stays a prefix of itself, so no aggregate is seen in a
  *    state it never had). `recordedAt` is not used: it is the store's clock at
  *    append, which for an imported history is the import's date;
- * 3. **loads** the replayed events into an in-memory store (which recomputes
- *    the same hashes, checked again) and runs the thidua projections on it;
+ * 3. **loads** the replayed events into an in-memory store and runs the
+ *    thidua projections on it;
  * 4. returns the year-end standings of each campaign launched within the cut.
  *
  * @example
@@ -106,6 +113,29 @@ export async function auditReplay(options: AuditReplayOptions): Promise<AuditRep
   }
   if (first !== undefined) return { sound: false, events: lines.length, firstBadLine: first };
 
+  // The whole log in a store, in file order (position n is the n-th event line), for the library's verifyLog.
+  const whole = createInMemoryEventStore({ registry: thiduaRegistry });
+  try {
+    await load(whole, lines);
+    const report = await verifyLog(whole, { registry: thiduaRegistry, rules: thiduaAuditRules });
+    const finding = report.finding;
+    if (finding) {
+      const index = finding.event ? Number(finding.event.position) - 1 : lines.length - 1;
+      const line = lines[index];
+      return {
+        sound: false,
+        events: index,
+        firstBadLine: {
+          lineNumber: line?.lineNumber ?? 0,
+          ...(finding.event ? { streamId: finding.event.streamId, revision: finding.event.revision } : {}),
+          reason: `${finding.check}: ${finding.problem}`,
+        },
+      };
+    }
+  } finally {
+    await whole.close();
+  }
+
   // The cut: each stream is replayed up to its first event past the as-of.
   const closedStreams = new Set<string>();
   const replayed = lines.filter(({ event, businessTime }) => {
@@ -118,17 +148,7 @@ export async function auditReplay(options: AuditReplayOptions): Promise<AuditRep
   const eventStore = createInMemoryEventStore({ registry: thiduaRegistry });
   const projectionStore = createInMemoryProjectionStore();
   try {
-    for (const { lineNumber: at, event, revision } of replayed) {
-      const { events } = await eventStore.appendToStream(
-        event.streamId,
-        [{ id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: metadataWithoutHashes(event.metadata) }],
-        { expectedRevision: revision === 0n ? 'no_stream' : revision - 1n },
-      );
-      // The store computes the chain itself; having verified the file, it must find the very same hash.
-      if (events[0]?.metadata.hash !== event.metadata.hash) {
-        throw new CorruptLogError(event.streamId, revision, `line ${at}: the store computed hash ${events[0]?.metadata.hash} instead of ${event.metadata.hash}`);
-      }
-    }
+    await load(eventStore, replayed);
     await createThiduaProjections({ eventStore, projectionStore }).catchUp();
 
     const campaigns = new Map<string, { blocId: string; year: number }>();
@@ -159,3 +179,18 @@ export async function auditReplay(options: AuditReplayOptions): Promise<AuditRep
   }
 }
 
+
+/**
+ * Appends verified lines in order, each at the revision the file gives it.
+ * The store recomputes each hash from the content, which the import planning
+ * has already checked against the file's.
+ */
+async function load(eventStore: EventStore, lines: readonly { event: NdjsonEvent; revision: bigint }[]): Promise<void> {
+  for (const { event, revision } of lines) {
+    await eventStore.appendToStream(
+      event.streamId,
+      [{ id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: metadataWithoutHashes(event.metadata) }],
+      { expectedRevision: revision === 0n ? 'no_stream' : revision - 1n },
+    );
+  }
+}

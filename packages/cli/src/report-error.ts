@@ -13,6 +13,8 @@ export function wantsJson(args: readonly string[]): boolean {
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError || error instanceof UsageError) return ExitCode.usage;
   if (isThiduaError(error, 'store_unavailable')) return ExitCode.storeUnavailable;
+  // An anchor or key file the user named that is not one: the command line is what to fix.
+  if (isThiduaError(error, 'invalid_anchor') || isThiduaError(error, 'invalid_key')) return ExitCode.usage;
   if (isThiduaError(error)) return ExitCode.refused;
   // Thrown outside withStores, so not named yet: still the store's failure, not a bug.
   return asStoreFailure(error, 'the store') ? ExitCode.storeUnavailable : ExitCode.refused;

@@ -80,6 +80,8 @@ export {
   type ThiduaEventData,
 } from './registry';
 export type { EventOf } from './event-types';
+// Orders the domain makes impossible, for the kernel's verifyLog.
+export { thiduaAuditRules, scoreAfterScoringClosedRule, rankForMissingPledgeRule } from './audit-rules';
 // States as evolve folds them, for code that loads one stream, and what the deciders read from other streams.
 export { initialBlocState, isMember, memberOf, type BlocState, type EstablishedBloc, type BlocMember, type BlocRemoval, type FlagTerm, type DeputyTerm } from './bloc/bloc.state';
 export {

@@ -5,13 +5,14 @@ import type {
   ReadAllFilter,
   RecordedEvent,
   SealedEvent,
+  StoreBookkeeping,
   StoreCapabilities,
 } from '@thidua/eventsourcing';
-import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
+import { createEventStore, type AnchorFile, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { guarded } from './postgres-errors';
 import { EventReader } from './read';
-import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
+import { appendChannel, lazySchema, openConnection, sqlTypes, type PostgresConnection, type PostgresConnectionOptions } from './schema';
 import { AppendNotifier } from './subscribe';
 
 /** Options of {@link createPostgresEventStore}. */
@@ -30,9 +31,18 @@ export interface PostgresEventStoreOptions extends PostgresConnectionOptions, Cr
  * no position is ever skipped. Concurrent writers: any number of processes
  * may append at once. Durable: committed means on disk (as the server's
  * `synchronous_commit` defines it). Unique event ids: the events_event_id_key
- * index (schema version 4).
+ * index (schema version 4). Bookkeeping: the log_head row and one streams
+ * row per stream, which the audit compares with the events. Anchors: the
+ * anchors table (schema version 5).
  */
-const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true, uniqueEventIds: true };
+const CAPABILITIES: StoreCapabilities = {
+  densePositions: true,
+  concurrentWriters: true,
+  durable: true,
+  uniqueEventIds: true,
+  bookkeeping: true,
+  storedAnchors: true,
+};
 
 class PostgresEventStoreDriver implements EventStoreDriver {
   readonly name = 'postgres';
@@ -104,6 +114,43 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     return this.guarded(async () => {
       await this.open();
       return this.reader.headPosition();
+    });
+  }
+
+  async bookkeeping(): Promise<StoreBookkeeping> {
+    return this.guarded(async () => {
+      await this.open();
+      // One statement, so the head and the stream rows come from one snapshot.
+      const { rows } = await this.connection.pool.query<{ head: bigint; tips: [string, string, string][] }>({
+        text: `SELECT (SELECT last_position FROM ${this.connection.q}.log_head) AS head,
+                      coalesce((SELECT json_agg(json_build_array(stream_id, revision::text, hash) ORDER BY stream_id)
+                                FROM ${this.connection.q}.streams), '[]'::json) AS tips`,
+        types: sqlTypes,
+      });
+      const row = rows[0];
+      const head = row?.head ?? 0n;
+      return {
+        head: head === 0n ? null : head,
+        tips: (row?.tips ?? []).map(([streamId, revision, hash]) => ({ streamId, revision: BigInt(revision), hash })),
+      };
+    });
+  }
+
+  async recordAnchor(anchor: AnchorFile): Promise<void> {
+    return this.guarded(async () => {
+      await this.open();
+      await this.connection.pool.query({ text: `INSERT INTO ${this.connection.q}.anchors (anchor) VALUES ($1)`, values: [JSON.stringify(anchor)] });
+    });
+  }
+
+  async readAnchors(): Promise<unknown[]> {
+    return this.guarded(async () => {
+      await this.open();
+      const { rows } = await this.connection.pool.query<{ anchor: unknown }>({
+        text: `SELECT anchor FROM ${this.connection.q}.anchors ORDER BY seq`,
+        types: sqlTypes,
+      });
+      return rows.map((row) => row.anchor);
     });
   }
 

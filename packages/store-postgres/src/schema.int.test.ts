@@ -20,7 +20,7 @@ describePostgres('schema', () => {
       try {
         const results = await Promise.all([...stores.map((s) => s.headPosition()), ...projections.map((p) => p.getState('x'))]);
         expect(results).toEqual([null, null, null, null, null]);
-        expect(await versions(schema)).toEqual([1, 2, 3, 4]);
+        expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
         await stores[0]!.appendToStream('s-1', [{ type: 'Created', data: {} }]);
         expect(await stores[1]!.headPosition()).toBe(1n);
       } finally {
@@ -42,8 +42,8 @@ describePostgres('schema', () => {
     const store = createPostgresEventStore({ connectionString: TEST_DATABASE_URL, schema });
     try {
       await projections.commit('p', { version: 1, expectedCheckpoint: null, checkpoint: 1n, changes: new Map([['k', { ok: true }]]) });
-      expect(await versions(schema)).toEqual([1, 2, 3, 4]);
-      expect(SCHEMA_VERSION).toBe(4);
+      expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+      expect(SCHEMA_VERSION).toBe(5);
       expect(await projections.getDocument('p', 'k')).toEqual({ ok: true });
       const [old] = await store.readAllPage({ maxCount: 10, raw: true });
       expect(old).toMatchObject({ id: 'e-1', streamId: 'old-1', revision: 0n, position: 1n, data: { n: 1 } });

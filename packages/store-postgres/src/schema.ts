@@ -23,7 +23,7 @@ export interface PostgresConnectionOptions {
 export const DEFAULT_SCHEMA = 'thidua';
 
 /** The schema version this code writes; a database at a higher version is refused. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** The unique index on event ids; an append that breaks it is refused as a duplicate id. */
@@ -370,6 +370,19 @@ const MIGRATIONS: readonly Migration[] = [
     description: 'event ids unique in the whole store',
     // Built inside the upgrade's transaction (so not CONCURRENTLY): writers wait for it, once.
     sql: (q) => `CREATE UNIQUE INDEX ${EVENT_ID_INDEX} ON ${q}.events (event_id);`,
+  },
+  {
+    version: 5,
+    description: 'anchors: log heads taken for the audit',
+    sql: (q) => `
+      -- One row per anchor in its file form: the audit parses and checks it, and its signature covers the
+      -- fields, not this row. Copies kept outside the database are what make anchors worth having.
+      CREATE TABLE ${q}.anchors (
+        seq bigserial PRIMARY KEY,
+        anchor jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+    `,
   },
 ];
 

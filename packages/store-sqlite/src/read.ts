@@ -161,6 +161,20 @@ export class EventReads {
     return this.head.get() ?? null;
   }
 
+  /**
+   * The last position SQLite handed out (the AUTOINCREMENT counter in
+   * sqlite_sequence), `null` before the first event: what the store itself
+   * records of its log head, whatever rows were deleted since.
+   */
+  recordedHead(): bigint | null {
+    const seq = this.db
+      .prepare<[], bigint>("SELECT seq FROM sqlite_sequence WHERE name = 'thidua_events'")
+      .pluck()
+      .safeIntegers(true)
+      .get();
+    return seq ?? null;
+  }
+
   /** The statement and parameters for one filter (exposed for query-plan tests). */
   plan(filter: ReadAllFilter | undefined, strategy?: ReadAllStrategy): FilterPlan {
     const types = [...new Set(filter?.eventTypes ?? [])];

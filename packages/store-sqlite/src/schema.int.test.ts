@@ -17,7 +17,7 @@ describe('schema', () => {
     expect(currentSchemaVersion(db)).toBe(0);
     await createSqliteEventStore({ database: db }).close();
     expect(versions()).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
-    expect(tables()).toEqual(['thidua_events', 'thidua_projection_documents', 'thidua_projection_leases', 'thidua_projections', 'thidua_schema_version']);
+    expect(tables()).toEqual(['thidua_anchors', 'thidua_events', 'thidua_projection_documents', 'thidua_projection_leases', 'thidua_projections', 'thidua_schema_version']);
     await createSqliteProjectionStore({ database: db }).close();
     await createSqliteEventStore({ database: db }).close();
     expect(versions()).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));

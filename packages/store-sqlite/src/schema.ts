@@ -65,6 +65,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // Also what findIdenticalAppend and the duplicate-id refusal look ids up by.
     sql: `CREATE UNIQUE INDEX thidua_events_id ON thidua_events (id);`,
   },
+  {
+    version: 3,
+    description: 'anchors: log heads taken for the audit',
+    sql: `
+      -- One row per anchor, in its file form (JSON text): the audit parses and checks it, and its signature
+      -- covers the fields, not this row. Copies kept outside the file are what make anchors worth having.
+      CREATE TABLE thidua_anchors (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        anchor      TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes and reads. */

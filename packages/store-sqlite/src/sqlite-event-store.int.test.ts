@@ -58,7 +58,7 @@ describe('SQLite event store', () => {
       await viaUrl.close();
       const viaPath = createSqliteEventStore({ database: file.path });
       expect(await viaPath.streamRevision('bloc-tn')).toBe(0n);
-      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true, uniqueEventIds: true });
+      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true, uniqueEventIds: true, bookkeeping: true, storedAnchors: true });
       await viaPath.close();
     });
 

@@ -1,5 +1,5 @@
-import type { CreateEventStoreOptions, EventStore, RecordedEvent, StoreCapabilities } from '@thidua/eventsourcing';
-import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
+import type { CreateEventStoreOptions, EventStore, RecordedEvent, StoreBookkeeping, StoreCapabilities } from '@thidua/eventsourcing';
+import { createEventStore, type AnchorFile, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';
@@ -41,7 +41,16 @@ class SqliteEventStoreDriver implements EventStoreDriver {
   ) {
     // One writer at a time (one write lock per file) and positions from the rowid: dense, committed in position
     // order. Event ids are unique through the thidua_events_id index (schema version 2).
-    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable, uniqueEventIds: true };
+    // Its own bookkeeping is the AUTOINCREMENT counter (the last position handed out); stream tips are derived
+    // from the events, so there are none to compare. Anchors live in thidua_anchors (schema version 3).
+    this.capabilities = {
+      densePositions: true,
+      concurrentWriters: false,
+      durable: connection.durable,
+      uniqueEventIds: true,
+      bookkeeping: true,
+      storedAnchors: true,
+    };
     this.appender = new EventAppender(connection.db, clock);
     this.reads = new EventReads(connection.db);
     this.notifier = new AppendNotifier(connection.db, () => this.reads.headPosition(), changePollIntervalMs);
@@ -77,6 +86,29 @@ class SqliteEventStoreDriver implements EventStoreDriver {
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
     return guarded(this.connection.label, () => this.reads.headPosition());
+  }
+
+  async bookkeeping(): Promise<StoreBookkeeping> {
+    this.assertOpen();
+    return guarded(this.connection.label, () => ({ head: this.reads.recordedHead(), tips: null }));
+  }
+
+  async recordAnchor(anchor: AnchorFile): Promise<void> {
+    this.assertOpen();
+    guarded(this.connection.label, () => {
+      this.connection.db.prepare('INSERT INTO thidua_anchors (anchor, recorded_at) VALUES (?, ?)').run(JSON.stringify(anchor), new Date().toISOString());
+    });
+  }
+
+  async readAnchors(): Promise<unknown[]> {
+    this.assertOpen();
+    return guarded(this.connection.label, () =>
+      this.connection.db
+        .prepare<[], string>('SELECT anchor FROM thidua_anchors ORDER BY seq')
+        .pluck()
+        .all()
+        .map((text) => JSON.parse(text) as unknown),
+    );
   }
 
   onAppended(listener: () => void): () => void {

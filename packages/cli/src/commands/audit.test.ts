@@ -135,19 +135,37 @@ describe('thidua audit', () => {
   it('gives the findings to machines with --format json, sound or not', async () => {
     const sound = await runMain(['--store', dir.store('sound.db'), 'audit', 'verify', '--format', 'json']);
     expect(sound.code).toBe(0);
-    expect(JSON.parse(sound.stdout)).toEqual({
+    const facts = JSON.parse(sound.stdout) as { checks: { name: string; status: string }[] };
+    expect(facts).toMatchObject({
       store: dir.store('sound.db'),
       sound: true,
       events: 25,
       streams: 5,
       projections: ['standings', 'chair-history', 'audit-trail', 'campaign-progress', 'year-summary'],
       finding: null,
+      findings: [],
+      anchors: { checked: 0, stored: 0 },
     });
+    expect(facts.checks.map((check) => `${check.name} ${check.status}`)).toEqual([
+      'hash-chains passed',
+      'payloads passed',
+      'event-ids passed',
+      'positions passed',
+      'bookkeeping passed',
+      'domain-rules passed',
+      'anchors skipped',
+      'anchor-signatures skipped',
+      'replay passed',
+    ]);
     const unsound = await runMain(['--store', dir.store('tampered.db'), 'audit', 'verify', '--format', 'json']);
     expect(unsound.code).toBe(1);
     expect(JSON.parse(unsound.stdout)).toMatchObject({
       sound: false,
-      finding: { event: { streamId: expect.any(String), revision: expect.stringMatching(/^\d+$/), position: expect.stringMatching(/^\d+$/) }, problem: expect.stringContaining('hash chain broken') },
+      finding: {
+        check: 'hash-chains',
+        event: { streamId: expect.any(String), revision: expect.stringMatching(/^\d+$/), position: expect.stringMatching(/^\d+$/) },
+        problem: expect.stringContaining('hash chain broken'),
+      },
     });
   });
 });

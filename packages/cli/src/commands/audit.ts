@@ -1,13 +1,21 @@
-import { isDeepStrictEqual } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import {
-  ChainVerifier,
-  createInMemoryProjectionStore,
-  isThiduaError,
+  anchorPrivateKey,
+  anchorPublicKey,
+  anchorToJson,
+  createAnchor,
+  describeFinding,
   NotFoundError,
+  parseAnchor,
+  verifyLog,
+  type Anchor,
+  type AnchorKey,
+  type AuditFinding,
+  type AuditReplay,
+  type AuditReport,
   type EventStore,
-  type ProjectionStore,
 } from '@thidua/eventsourcing';
-import { thiduaRegistry } from '@thidua/domain';
+import { thiduaAuditRules, thiduaRegistry } from '@thidua/domain';
 import { createThiduaProjections, getAuditTrail, thiduaProjections, type AuditEntry } from '@thidua/projections';
 import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -15,125 +23,35 @@ import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
 import { openDataSink, plural, printData, printInfo, renderTable } from '../output';
 import { catchUpReadModels } from '../catch-up';
-import { createStepMeters, everyNth, projectionStep, withMeters, type StepProgress } from '../progress';
-
-/** The first thing found wrong with a log. */
-export interface AuditFinding {
-  /** Where, when it is one event; absent for a projection that replays differently. */
-  event?: { streamId: string; revision: bigint; position: bigint; eventId?: string };
-  problem: string;
-}
-
-/** What `audit verify` checked, and the first problem if any. */
-export interface AuditReport {
-  events: number;
-  streams: number;
-  projections: readonly string[];
-  finding: AuditFinding | null;
-}
+import { createStepMeters, projectionStep, withMeters, type StepProgress } from '../progress';
 
 /**
- * Checks a log end to end: recomputes every per-stream hash
- * chain over the raw events, validates every stored payload against the
- * registry for its schemaVersion, then replays every projection twice into
- * fresh in-memory projection stores and requires identical documents. Stops
- * at the first problem.
+ * The CLI's wiring of the kernel's `verifyLog`: the domain's registry and
+ * rules, and a replay of every thidua projection. Everything the audit
+ * checks lives in the kernel, so the library and the CLI say the same.
  */
-export async function verifyLog(
+export async function auditLog(
   eventStore: EventStore,
-  onProgress: (progress: StepProgress) => void = () => undefined,
+  options: { anchors?: readonly Anchor[]; publicKey?: AnchorKey; onProgress?: (progress: StepProgress) => void } = {},
 ): Promise<AuditReport> {
-  const verifier = new ChainVerifier();
-  const streams = new Set<string>();
-  let events = 0;
-  const names = thiduaProjections.map((projection) => projection.name);
-  const report = (finding: AuditFinding): AuditReport => ({ events, streams: streams.size, projections: names, finding });
-
-  const head = Number((await eventStore.headPosition()) ?? 0n);
-  const checking = everyNth(1_000, (position: bigint) =>
-    onProgress({ step: 'audit verify: hash chains and payloads', done: Number(position), total: head }),
-  );
-  for await (const event of eventStore.readAll({ raw: true })) {
-    checking(event.position);
-    const at = { streamId: event.streamId, revision: event.revision, position: event.position, eventId: event.id };
-    const broken = verifier.check(event);
-    if (broken) return report({ event: at, problem: `hash chain broken: ${broken.reason}` });
-    try {
-      thiduaRegistry.read(event);
-    } catch (error) {
-      const reason = isThiduaError(error) && typeof error.details['reason'] === 'string' ? error.details['reason'] : describe(error);
-      return report({ event: at, problem: `payload refused by the registry: ${reason}` });
-    }
-    events += 1;
-    streams.add(event.streamId);
-  }
-
-  const first = await replay(eventStore, 1, onProgress);
-  if ('finding' in first) return report(first.finding);
-  const second = await replay(eventStore, 2, onProgress);
-  if ('finding' in second) return report(second.finding);
-  try {
-    for (const name of names) {
-      const difference = await firstDifference(first.store, second.store, name);
-      if (difference !== null) {
-        return report({ problem: `projection ${name} is not deterministic: ${difference} differs between two replays of the same log` });
-      }
-    }
-  } finally {
-    await Promise.all([first.store.close(), second.store.close()]);
-  }
-  return { events, streams: streams.size, projections: names, finding: null };
-}
-
-/** Replays every projection from the start into a fresh in-memory projection store. */
-async function replay(
-  eventStore: EventStore,
-  round: 1 | 2,
-  onProgress: (progress: StepProgress) => void,
-): Promise<{ store: ProjectionStore } | { finding: AuditFinding }> {
-  const store = createInMemoryProjectionStore();
-  try {
-    await createThiduaProjections({ eventStore, projectionStore: store }).catchUp((progress) =>
-      onProgress(projectionStep(`audit verify: replay ${round} of 2`, progress)),
-    );
-    return { store };
-  } catch (error) {
-    await store.close();
-    if (isThiduaError(error, 'projection_failed') || isThiduaError(error, 'corrupt_log')) {
-      const { streamId, revision, position } = error.details;
-      const event =
-        typeof streamId === 'string' && typeof revision === 'bigint' && typeof position === 'bigint'
-          ? { streamId, revision, position }
-          : undefined;
-      return { finding: { ...(event ? { event } : {}), problem: `replay failed: ${error.message}` } };
-    }
-    throw error;
-  }
-}
-
-async function firstDifference(a: ProjectionStore, b: ProjectionStore, projection: string): Promise<string | null> {
-  const [stateA, stateB] = await Promise.all([a.getState(projection), b.getState(projection)]);
-  if (!isDeepStrictEqual(stateA, stateB)) return 'the checkpoint';
-  const [docsA, docsB] = await Promise.all([a.listDocuments(projection), b.listDocuments(projection)]);
-  const length = Math.max(docsA.length, docsB.length);
-  for (let i = 0; i < length; i += 1) {
-    const docA = docsA[i];
-    const docB = docsB[i];
-    if (docA?.key !== docB?.key) return `document ${docA?.key ?? docB?.key ?? '?'}`;
-    if (!isDeepStrictEqual(docA?.doc, docB?.doc)) return `document ${docA?.key ?? '?'}`;
-  }
-  return null;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** `stream@revision (position p, event id)`: how every finding names its event. */
-export function describeFinding(finding: AuditFinding): string {
-  if (!finding.event) return finding.problem;
-  const { streamId, revision, position, eventId } = finding.event;
-  return `event ${streamId}@${revision} (position ${position}${eventId ? `, id ${eventId}` : ''}): ${finding.problem}`;
+  const onProgress = options.onProgress ?? (() => undefined);
+  const replay: AuditReplay = {
+    projections: thiduaProjections.map((projection) => projection.name),
+    async run(store, projectionStore, round) {
+      await createThiduaProjections({ eventStore: store, projectionStore }).catchUp((progress) =>
+        onProgress(projectionStep(`audit verify: replay ${round} of 2`, progress)),
+      );
+    },
+  };
+  const checking = ({ done, total }: { done: number; total: number }) => onProgress({ step: 'audit verify: hash chains and payloads', done, total });
+  return verifyLog(eventStore, {
+    registry: thiduaRegistry,
+    rules: thiduaAuditRules,
+    replay,
+    ...(options.anchors ? { anchors: options.anchors } : {}),
+    ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+    onProgress: checking,
+  });
 }
 
 interface TrailOptions extends GlobalOptions {
@@ -165,22 +83,67 @@ export function registerAuditCommand(program: Command, finish: Finish): void {
 
   audit
     .command('verify')
-    .description('recompute every hash chain, validate every payload, replay every projection twice and compare')
-    .addOption(new Option('--format <format>', 'how to report: text, or json (the findings as JSON on stdout)').choices(['text', 'json']).default('text'))
+    .description('check the whole log: hash chains, payloads, event ids, positions, the store\'s bookkeeping, domain rules, anchors; replay every projection twice')
+    .option('--anchor <file>', 'an anchor file to check the log against (repeatable)', (file: string, files: string[] = []) => [...files, file])
+    .option('--public-key <public.pem>', 'Ed25519 public key: check anchor signatures, count the events after the last signed anchor')
+    .addOption(new Option('--format <format>', 'how to report: text, or json (every fact as JSON on stdout)').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
-Exit code 0 when the log is sound; 1 with the first bad event named (stream,
-revision, position, what is wrong); 3 when the store cannot be read.
-JSON: { store, sound, events, streams, projections, finding } where finding
-is null or { event: { streamId, revision, position, eventId } | absent, problem }.
+Checks, each reported as passed, failed or skipped: hash-chains, payloads,
+event-ids (ids derived from a commandId; events without one are exempt),
+positions (no hole where the store numbers densely), bookkeeping (the
+store's recorded log head and stream tips against its events), domain-rules
+(a score after scoring closed, a rank for a pledge stream not in the log),
+anchors (the log still extends every --anchor file and every anchor the
+store recorded), anchor-signatures (with --public-key), replay (every
+projection replayed twice, identical documents). docs/audit.md says what
+each catches and what it cannot.
+
+Exit codes: 0 sound; 1 unsound (every finding named: check, event, problem);
+2 bad usage (an anchor or key file that cannot be read or is not one);
+3 the store could not be reached or failed.
+JSON: { store, sound, events, streams, checks: [{ name, status, detail }],
+finding, findings: [{ check, event?: { streamId, revision, position,
+eventId }, problem }], anchors: { checked, stored }, projections } and, with
+--public-key, lastSignedAnchor ({ position, anchoredAt } or null) and
+eventsAfterLastSignedAnchor. Positions and revisions are decimal strings.
 
 Examples:
   thidua --store sqlite:./thidua.db audit verify
+  thidua audit verify --anchor anchor-2026-06.json --public-key council.pub.pem
   thidua audit verify --format json`,
     )
     .action(async (_options: unknown, command: Command) => {
       finish(await verify(command.optsWithGlobals<VerifyOptions>()));
+    });
+
+  audit
+    .command('anchor')
+    .description('take an anchor of the log head (signed with --key), record it in the store when the store keeps anchors, and print it')
+    .option('--key <private.pem>', 'Ed25519 private key to sign the anchor with')
+    .option('--out <file>', 'also write the anchor to this file')
+    .addHelpText(
+      'after',
+      `
+An anchor is { position, streams, tipsDigest, eventsDigest, anchoredAt,
+signature? }: the log head, a digest of every stream tip and of every event
+up to it. Keep a copy outside the database (a file elsewhere, a ledger, an
+e-mail to the council): "audit verify --anchor <file> --public-key <pem>"
+then shows a cut tail, a deleted stream, a rewritten or forged tail, events
+swapped between streams, a changed id or recordedAt. SQLite, PostgreSQL and
+memory stores also record it; EventStoreDB keeps anchors in files only.
+
+Make a key pair:
+  openssl genpkey -algorithm ed25519 -out council.pem
+  openssl pkey -in council.pem -pubout -out council.pub.pem
+
+Examples:
+  thidua audit anchor --key council.pem --out anchor-2026-06.json
+  thidua --store postgres://localhost/thidua audit anchor`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      finish(await anchor(command.optsWithGlobals<AnchorOptions>()));
     });
 
   audit
@@ -208,44 +171,129 @@ Examples:
 
 interface VerifyOptions extends GlobalOptions {
   format: 'text' | 'json';
+  anchor?: string[];
+  publicKey?: string;
+}
+
+interface AnchorOptions extends GlobalOptions {
+  key?: string;
+  out?: string;
+}
+
+/** A file the user named, or a usage error saying which and why. */
+async function readUserFile(what: string, path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    throw new UsageError(`cannot read ${what} ${path}: ${reason}`, 'unreadable_file');
+  }
+}
+
+function findingAsJson(finding: AuditFinding): Record<string, unknown> {
+  const event = finding.event;
+  return {
+    check: finding.check,
+    ...(event
+      ? { event: { streamId: event.streamId, revision: event.revision.toString(), position: event.position.toString(), ...(event.eventId ? { eventId: event.eventId } : {}) } }
+      : {}),
+    problem: finding.problem,
+  };
 }
 
 /** An audit report as JSON: bigints as decimal strings. */
 function reportAsJson(store: string, report: AuditReport): string {
-  const event = report.finding?.event;
-  const finding = report.finding
-    ? {
-        ...(event
-          ? { event: { streamId: event.streamId, revision: event.revision.toString(), position: event.position.toString(), ...(event.eventId ? { eventId: event.eventId } : {}) } }
-          : {}),
-        problem: report.finding.problem,
-      }
-    : null;
-  return `${JSON.stringify({ store, sound: finding === null, events: report.events, streams: report.streams, projections: report.projections, finding })}\n`;
+  const json = {
+    store,
+    sound: report.sound,
+    events: report.events,
+    streams: report.streams,
+    checks: report.checks,
+    finding: report.finding ? findingAsJson(report.finding) : null,
+    findings: report.findings.map(findingAsJson),
+    anchors: report.anchors,
+    projections: report.projections,
+    ...(report.lastSignedAnchor !== undefined
+      ? {
+          lastSignedAnchor: report.lastSignedAnchor
+            ? { position: report.lastSignedAnchor.position.toString(), anchoredAt: report.lastSignedAnchor.anchoredAt }
+            : null,
+          eventsAfterLastSignedAnchor: report.eventsAfterLastSignedAnchor,
+        }
+      : {}),
+  };
+  return `${JSON.stringify(json)}\n`;
+}
+
+/** The line about what no signed anchor covers, with --public-key. */
+function unanchoredLine(report: AuditReport): string | null {
+  if (report.eventsAfterLastSignedAnchor === undefined) return null;
+  const after = plural(report.eventsAfterLastSignedAnchor, 'event');
+  return report.lastSignedAnchor
+    ? `  ${after} after the last signed anchor (position ${report.lastSignedAnchor.position}, ${report.lastSignedAnchor.anchoredAt})`
+    : `  no anchor signed under the public key: all ${after} are unanchored`;
 }
 
 async function verify(options: VerifyOptions): Promise<ExitCode> {
+  // Files first: a bad one is bad usage (exit 2), decided before the store is opened.
+  const anchors: Anchor[] = [];
+  for (const path of options.anchor ?? []) anchors.push(parseAnchor(await readUserFile('anchor file', path), path));
+  const publicKey = options.publicKey === undefined ? undefined : await readUserFile('public key', options.publicKey);
+  // Checked here, so a bad key names its file.
+  if (publicKey !== undefined) anchorPublicKey(publicKey, options.publicKey);
   return withStores(options, async ({ eventStore, description }) => {
     const meters = createStepMeters({ when: options.progress });
-    const report = await withMeters(meters, () => verifyLog(eventStore, meters.report));
+    const report = await withMeters(meters, () =>
+      auditLog(eventStore, { anchors, ...(publicKey !== undefined ? { publicKey } : {}), onProgress: meters.report }),
+    );
     if (options.format === 'json') {
       await printData(reportAsJson(description, report));
-      return report.finding ? ExitCode.refused : ExitCode.ok;
+      return report.sound ? ExitCode.ok : ExitCode.refused;
     }
-    if (report.finding) {
+    const unanchored = unanchoredLine(report);
+    if (!report.sound) {
       printInfo(`audit verify: ${description} is UNSOUND`);
-      printInfo(`  ${describeFinding(report.finding)}`);
-      printInfo(`  (${report.events} events verified before it)`);
+      for (const finding of report.findings) printInfo(`  [${finding.check}] ${describeFinding(finding)}`);
+      printInfo(`  (${plural(report.events, 'event')} read; checks failed: ${report.checks.filter((check) => check.status === 'failed').map((check) => check.name).join(', ')})`);
+      if (unanchored) printInfo(unanchored);
       return ExitCode.refused;
     }
     await printData(
       [
         `audit verify: ${description} is sound`,
         `  ${plural(report.events, 'event')} in ${plural(report.streams, 'stream')}: every hash chain recomputed, every payload valid`,
-        `  projections ${report.projections.join(', ')}: replayed twice, identical documents`,
+        ...report.checks.map((check) => `  ${check.name}: ${check.status} (${check.detail})`),
+        ...(unanchored ? [unanchored] : []),
         '',
       ].join('\n'),
     );
+    return ExitCode.ok;
+  }, { readOnly: true });
+}
+
+async function anchor(options: AnchorOptions): Promise<ExitCode> {
+  const privateKey = options.key === undefined ? undefined : await readUserFile('private key', options.key);
+  if (privateKey !== undefined) anchorPrivateKey(privateKey, options.key);
+  return withStores(options, async ({ eventStore, description }) => {
+    const taken = await createAnchor(eventStore, privateKey !== undefined ? { privateKey } : {});
+    const text = anchorToJson(taken);
+    if (options.out !== undefined) {
+      const sink = openDataSink(options.out);
+      try {
+        await sink.write(text);
+        await sink.close();
+      } catch (error) {
+        await sink.discard();
+        throw error;
+      }
+    }
+    if (eventStore.recordAnchor) {
+      await eventStore.recordAnchor(taken);
+      printInfo(`audit anchor: position ${taken.position} of ${description} anchored${taken.signature ? ', signed' : ' (unsigned)'}, recorded in the store; keep a copy outside it`);
+    } else {
+      printInfo(`audit anchor: position ${taken.position} of ${description} anchored${taken.signature ? ', signed' : ' (unsigned)'}; this store keeps no anchors: keep the file`);
+    }
+    await printData(text);
     return ExitCode.ok;
   }, { readOnly: true });
 }

@@ -3,7 +3,7 @@
  * is read (caught up, or replayed as of a moment), and the provenance a
  * report prints.
  */
-import type { EventStore, Projection, ProjectionStore } from '@thidua/eventsourcing';
+import { isThiduaError, type EventStore, type Projection, type ProjectionStore } from '@thidua/eventsourcing';
 import { describePastTheEnd, replayReadModelsAsOf, type ReadAsOf } from '@thidua/projections';
 import type { Provenance } from '@thidua/render';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -102,10 +102,30 @@ export async function provenanceOf(eventStore: EventStore, asOf: ReadAsOf | unde
   const position = head === null ? null : asOf !== undefined && 'position' in asOf && asOf.position < head ? asOf.position : head;
   const [event] = position === null ? [] : await eventStore.readAllPage({ fromPosition: position, maxCount: 1, raw: true });
   const hash = event !== undefined && event.position === position ? event.metadata.hash : null;
+  const anchor = await latestSignedAnchor(eventStore);
   return {
     generatedAt: new Date().toISOString(),
     position: position === null ? null : position.toString(),
     ...(hash ? { headHash: hash } : {}),
     ...(asOf === undefined ? {} : { asOf: describeAsOf(asOf) }),
+    ...(anchor ? { anchor } : {}),
   };
+}
+
+/**
+ * The latest signed anchor the store recorded, as a report quotes it: its
+ * position, time and tips digest. Not verified here (that takes the public
+ * key: `audit verify`); a stored anchor that cannot be read is left out of a
+ * report rather than failing it.
+ */
+async function latestSignedAnchor(eventStore: EventStore): Promise<string | null> {
+  if (!eventStore.storedAnchors) return null;
+  try {
+    const signed = (await eventStore.storedAnchors()).filter((anchor) => anchor.signature !== undefined);
+    const last = signed[signed.length - 1];
+    return last ? `position ${last.position}, ${last.anchoredAt}, tips ${last.tipsDigest}` : null;
+  } catch (error) {
+    if (isThiduaError(error, 'invalid_anchor')) return null;
+    throw error;
+  }
 }

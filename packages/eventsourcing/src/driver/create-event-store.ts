@@ -1,3 +1,5 @@
+import type { Anchor } from '../audit/anchor';
+import { anchorToFile, parseAnchor } from '../audit/anchor-file';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import { ConcurrencyError } from '../errors/errors';
 import { sealEvents } from '../hash-chain/hash-chain';
@@ -195,6 +197,22 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     streamRevision: (streamId) => driver.streamRevision(streamId),
     headPosition: () => driver.headPosition(),
     subscribeToAll,
+    ...(driver.capabilities.bookkeeping && driver.bookkeeping ? { bookkeeping: driver.bookkeeping.bind(driver) } : {}),
+    ...anchorMembers(driver),
     close: () => driver.close(),
   }, options.telemetry);
+}
+
+/**
+ * `recordAnchor` and `storedAnchors` when the driver keeps anchors: the
+ * driver stores their file form, and what it returns is parsed here, so a
+ * stored anchor that is no anchor is an `AnchorFileError` naming it.
+ */
+function anchorMembers(driver: EventStoreDriver): Pick<EventStore, 'recordAnchor' | 'storedAnchors'> {
+  const { recordAnchor, readAnchors } = driver;
+  if (driver.capabilities.storedAnchors !== true || !recordAnchor || !readAnchors) return {};
+  return {
+    recordAnchor: (anchor: Anchor) => recordAnchor.call(driver, anchorToFile(anchor)),
+    storedAnchors: async () => (await readAnchors.call(driver)).map((stored, index) => parseAnchor(stored, `stored anchor ${index + 1} of ${driver.name}`)),
+  };
 }

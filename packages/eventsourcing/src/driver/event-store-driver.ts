@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { SealedEvent } from '../hash-chain/hash-chain';
-import type { Direction, ReadAllFilter, StoreCapabilities, SubscribeOptions, Subscription } from '../event-store/event-store';
+import type { AnchorFile } from '../audit/anchor-file';
+import type { Direction, ReadAllFilter, StoreBookkeeping, StoreCapabilities, SubscribeOptions, Subscription } from '../event-store/event-store';
 
 /**
  * The last event of a stream as the driver sees it inside its atomic unit:
@@ -74,7 +75,8 @@ export interface StreamTip {
  * the conformance suite reads them from the store: `densePositions`,
  * `concurrentWriters`, `durable`, `uniqueEventIds` and
  * `keepsValidatedPayloads` each change what it asserts, never which tests
- * exist by name.
+ * exist by name. `bookkeeping` and `storedAnchors` say that the optional
+ * members of the same names (`readAnchors` with `recordAnchor`) are there.
  *
  * @example
  * class MyDriver implements EventStoreDriver {
@@ -107,6 +109,12 @@ export interface EventStoreDriver {
   onAppended?(listener: () => void): () => void;
   /** Optional native subscription; the kernel polls `readAllPage` otherwise. Receives raw events. */
   subscribeToAll?(options: SubscribeOptions): Subscription;
+  /** The store's own records of its log (log head, stream tips), read in one snapshot; with `capabilities.bookkeeping`. */
+  bookkeeping?(): Promise<StoreBookkeeping>;
+  /** Stores one anchor in its file form; with `capabilities.storedAnchors`. */
+  recordAnchor?(anchor: AnchorFile): Promise<void>;
+  /** Every stored anchor, oldest first, as stored (the kernel parses them); with `capabilities.storedAnchors`. */
+  readAnchors?(): Promise<unknown[]>;
   /** Releases what the driver holds (connections, handles); later calls may fail. */
   close(): Promise<void>;
 }

@@ -16,7 +16,8 @@ export type { EventStoreDriver, StreamTip } from './event-store-driver';
 export type { SealedEvent } from '../hash-chain/hash-chain';
 // The kernel wrapper that turns a driver into an `EventStore`.
 export { createEventStore } from './create-event-store';
-export type { CreateEventStoreOptions, StoreCapabilities } from '../event-store/event-store';
+export type { CreateEventStoreOptions, StoreBookkeeping, StoreCapabilities } from '../event-store/event-store';
+export type { AnchorFile } from '../audit/anchor-file';
 // Helpers a driver may use so its answers match the kernel's rules exactly.
 export { checkExpectedRevision } from '../event-store/expected-revision';
 export { matchesFilter } from '../event-store/filter';

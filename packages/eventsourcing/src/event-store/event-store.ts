@@ -1,3 +1,4 @@
+import type { Anchor } from '../audit/anchor';
 import type { NewEvent, RecordedEvent } from '../envelope/envelope';
 import type { EventStoreDriver } from '../driver/event-store-driver';
 import type { EventRegistry } from '../registry/event-registry';
@@ -153,6 +154,22 @@ export interface StoreCapabilities {
    * unnoticed. Absent means false.
    */
   uniqueEventIds?: boolean;
+  /**
+   * The store records facts about its log besides the events (a log head, a
+   * row per stream with its tip), which `bookkeeping()` returns for the audit
+   * to compare with the events. Absent means false.
+   */
+  bookkeeping?: boolean;
+  /** The store records anchors (`recordAnchor`, `storedAnchors`); absent means false, and anchors live only in files. */
+  storedAnchors?: boolean;
+}
+
+/** What a store records about its log besides the events, as `bookkeeping()` returns it. */
+export interface StoreBookkeeping {
+  /** The last position the store records as handed out, `null` when none was. */
+  head: bigint | null;
+  /** Every stream's tip as the store records it, `null` when the store derives tips from the events. */
+  tips: ReadonlyArray<{ streamId: string; revision: bigint; hash: string }> | null;
 }
 
 /**
@@ -190,5 +207,11 @@ export interface EventStore {
   headPosition(): Promise<bigint | null>;
   /** Catch-up subscription over `$all`: history after the checkpoint, then live. */
   subscribeToAll(options: SubscribeOptions): Subscription;
+  /** The store's own bookkeeping (log head, stream tips); present when `capabilities.bookkeeping`. */
+  bookkeeping?(): Promise<StoreBookkeeping>;
+  /** Records an anchor in the store; present when `capabilities.storedAnchors`. */
+  recordAnchor?(anchor: Anchor): Promise<void>;
+  /** Every anchor recorded in the store, oldest first (an unreadable one is an `AnchorFileError`); present when `capabilities.storedAnchors`. */
+  storedAnchors?(): Promise<Anchor[]>;
   close(): Promise<void>;
 }

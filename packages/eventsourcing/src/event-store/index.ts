@@ -9,6 +9,7 @@ export type {
   ReadAllFilter,
   ReadAllOptions,
   ReadStreamOptions,
+  StoreBookkeeping,
   StoreCapabilities,
   SubscribeOptions,
   Subscription,

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../envelope/envelope';
-import type { CreateEventStoreOptions, EventStore, StoreCapabilities } from '../event-store/event-store';
+import type { AnchorFile } from '../audit/anchor-file';
+import type { CreateEventStoreOptions, EventStore, StoreBookkeeping, StoreCapabilities } from '../event-store/event-store';
 import { matchesFilter } from '../event-store/filter';
 import { DuplicateEventIdError } from '../errors/integrity-errors';
 import { createEventStore } from '../driver/create-event-store';
@@ -24,7 +25,11 @@ class InMemoryDriver implements EventStoreDriver {
     durable: false,
     keepsValidatedPayloads: true,
     uniqueEventIds: true,
+    bookkeeping: true,
+    storedAnchors: true,
   };
+  /** Anchors recorded in this store, oldest first (frozen copies of their file form). */
+  private readonly anchors: AnchorFile[] = [];
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   /** Every event by id: ids are unique in the whole store, as the SQL stores' unique index makes them. */
@@ -114,6 +119,26 @@ class InMemoryDriver implements EventStoreDriver {
 
   async headPosition(): Promise<bigint | null> {
     return this.log.length === 0 ? null : BigInt(this.log.length);
+  }
+
+  /** Derived from the arrays the events live in: the same facts as the SQL stores' head and stream rows. */
+  async bookkeeping(): Promise<StoreBookkeeping> {
+    this.assertOpen();
+    const tips = [...this.streams].map(([streamId, events]) => {
+      const last = events[events.length - 1]!;
+      return { streamId, revision: last.revision, hash: last.metadata.hash };
+    });
+    return { head: this.log.length === 0 ? null : BigInt(this.log.length), tips };
+  }
+
+  async recordAnchor(anchor: AnchorFile): Promise<void> {
+    this.assertOpen();
+    this.anchors.push(Object.freeze({ ...anchor }));
+  }
+
+  async readAnchors(): Promise<unknown[]> {
+    this.assertOpen();
+    return [...this.anchors];
   }
 
   onAppended(listener: () => void): () => void {

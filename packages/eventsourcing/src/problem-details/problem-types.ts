@@ -119,6 +119,22 @@ const TYPES = {
     genericDetail: 'The store could not be reached or failed; try again later.',
     retryLater: true,
   },
+  // An anchor file (audit) that is not an anchor: the caller's input, shown back to them.
+  invalid_anchor: {
+    status: 400,
+    title: 'Invalid anchor',
+    discloses: true,
+    genericDetail: 'The anchor given is not a valid anchor.',
+    retryLater: false,
+  },
+  // A signing or verification key (audit) that is unreadable or not Ed25519.
+  invalid_key: {
+    status: 400,
+    title: 'Invalid key',
+    discloses: true,
+    genericDetail: 'The key given is not a usable Ed25519 key.',
+    retryLater: false,
+  },
   // A wait (read-your-writes) ran out: the request was right, the answer not ready in time. A write is durable.
   timeout: {
     status: 504,
@@ -134,7 +150,7 @@ const TYPES = {
  *
  * | code | status |
  * |---|---|
- * | `validation_failed` | 400 |
+ * | `validation_failed`, `invalid_anchor`, `invalid_key` | 400 |
  * | `forbidden` | 403 |
  * | `not_found` | 404 |
  * | `concurrency`, `duplicate_event_id` | 409 |

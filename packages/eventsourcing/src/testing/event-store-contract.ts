@@ -248,6 +248,29 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
       });
     });
 
+    describe('bookkeeping and stored anchors', () => {
+      it('records what its capabilities claim: bookkeeping that agrees with the events, anchors that read back', async () => {
+        const a = uniqueStream('books');
+        await store.appendToStream(a, [event(1), event(2)]);
+        const last = (await store.appendToStream(a, [event(3)])).events[0]!;
+        expect(store.bookkeeping !== undefined).toBe(capabilities.bookkeeping === true);
+        expect(store.recordAnchor !== undefined && store.storedAnchors !== undefined).toBe(capabilities.storedAnchors === true);
+        if (store.bookkeeping) {
+          const books = await store.bookkeeping();
+          expect(books.head).toBe(await store.headPosition());
+          if (books.tips !== null) expect(books.tips.find((tip) => tip.streamId === a)).toEqual({ streamId: a, revision: 2n, hash: last.metadata.hash });
+        }
+        if (store.recordAnchor && store.storedAnchors) {
+          const before = (await store.storedAnchors()).length;
+          const anchor = { position: last.position, streams: 1, tipsDigest: 'a'.repeat(64), eventsDigest: 'b'.repeat(64), anchoredAt: '2026-01-02T03:04:05.000Z' };
+          await store.recordAnchor(anchor);
+          const stored = await store.storedAnchors();
+          expect(stored).toHaveLength(before + 1);
+          expect(stored[stored.length - 1]).toEqual(anchor);
+        }
+      });
+    });
+
     describe('readStream', () => {
       it('reads forwards and backwards, from a revision, with a maximum count', async () => {
         const s = uniqueStream('r');
