@@ -306,7 +306,7 @@ export async function verifyLog(eventStore: EventStore, options: VerifyLogOption
         if (!seen.has(streamId)) report('bookkeeping', `stream ${streamId} has events, but the store records no such stream`);
       }
     }
-    bookkeepingDetail = `the store's recorded ${parts.join(' and ') || 'log head'} agree with its events`;
+    bookkeepingDetail = `what the store records (${parts.join(' and ') || 'log head'}) agrees with its events`;
   }
 
   // Signatures, and how much of the log no signed anchor covers.
