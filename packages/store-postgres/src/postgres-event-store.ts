@@ -7,7 +7,7 @@ import type {
   SealedEvent,
   StoreCapabilities,
 } from '@thidua/eventsourcing';
-import { createEventStore, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
+import { createEventStore, type EventStoreDriver, type SealRequest, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { guarded } from './postgres-errors';
 import { EventReader } from './read';
@@ -32,7 +32,7 @@ export interface PostgresEventStoreOptions extends PostgresConnectionOptions, Cr
  * `synchronous_commit` defines it). Unique event ids: the events_event_id_key
  * index (schema version 4).
  */
-const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true, uniqueEventIds: true };
+const CAPABILITIES: StoreCapabilities = { densePositions: true, concurrentWriters: true, durable: true, uniqueEventIds: true, multiStreamAppend: true };
 
 class PostgresEventStoreDriver implements EventStoreDriver {
   readonly name = 'postgres';
@@ -63,6 +63,13 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     return this.guarded(async () => {
       await this.open();
       return this.appender.append(streamId, seal);
+    });
+  }
+
+  async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    return this.guarded(async () => {
+      await this.open();
+      return this.appender.appendMany(requests);
     });
   }
 

@@ -1,5 +1,5 @@
 import type { CreateEventStoreOptions, EventStore, RecordedEvent, StoreCapabilities } from '@thidua/eventsourcing';
-import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
+import { createEventStore, type EventStoreDriver, type SealRequest } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';
@@ -41,7 +41,7 @@ class SqliteEventStoreDriver implements EventStoreDriver {
   ) {
     // One writer at a time (one write lock per file) and positions from the rowid: dense, committed in position
     // order. Event ids are unique through the thidua_events_id index (schema version 2).
-    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable, uniqueEventIds: true };
+    this.capabilities = { densePositions: true, concurrentWriters: false, durable: connection.durable, uniqueEventIds: true, multiStreamAppend: true };
     this.appender = new EventAppender(connection.db, clock);
     this.reads = new EventReads(connection.db);
     this.notifier = new AppendNotifier(connection.db, () => this.reads.headPosition(), changePollIntervalMs);
@@ -55,6 +55,16 @@ class SqliteEventStoreDriver implements EventStoreDriver {
       throw new Error('SQLite event store: cannot append while the connection is inside a transaction its host opened');
     }
     const recorded = guarded(this.connection.label, () => this.appender.append(streamId, seal));
+    announceAppend(this.connection.db);
+    return recorded;
+  }
+
+  async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    this.assertOpen();
+    if (this.connection.db.inTransaction) {
+      throw new Error('SQLite event store: cannot append while the connection is inside a transaction its host opened');
+    }
+    const recorded = guarded(this.connection.label, () => this.appender.appendMany(requests));
     announceAppend(this.connection.db);
     return recorded;
   }

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'projection_outdated'
   | 'store_unavailable'
   | 'duplicate_event_id'
-  | 'command_id_reused';
+  | 'command_id_reused'
+  | 'unsupported';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 

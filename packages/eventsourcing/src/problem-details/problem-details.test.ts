@@ -238,6 +238,7 @@ describe('problem details (RFC 9457)', () => {
       'store_unavailable',
       'duplicate_event_id',
       'command_id_reused',
+      'unsupported',
     ];
     for (const code of codes) {
       expect([code, Object.hasOwn(PROBLEM_TYPES, code)]).toEqual([code, true]);
