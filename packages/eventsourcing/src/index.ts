@@ -113,9 +113,14 @@ export {
   createCommandHandler,
   eventIdFor,
   THIDUA_EVENT_NAMESPACE,
+  StreamStateCache,
+  type CachedStream,
   type Command,
   type CommandHandlerOptions,
+  type CommandPlace,
   type CommandResult,
+  type StreamFold,
+  type StreamStateCacheOptions,
 } from './command-handler';
 // OpenTelemetry (optional peer): the `telemetry` option, and the names of the spans' attributes and metrics.
 export {
