@@ -6,6 +6,9 @@ import { sqliteErrorCode } from './sqlite-errors';
 type TipRow = [revision: bigint, hash: string | null];
 type InsertParams = [string, bigint, string, string, number, string, string, string];
 
+/** What became of one append of a group: its recorded events, or why it was refused. */
+export type GroupOutcome = { recorded: RecordedEvent[][]; error?: undefined } | { recorded?: undefined; error: unknown };
+
 /**
  * The write side of the event table: one `BEGIN IMMEDIATE` transaction per
  * append, holding the tip read, the kernel's `seal` and every insert, so a
@@ -18,6 +21,7 @@ export class EventAppender {
   private readonly revisionOf: Database.Statement<[string], bigint | null>;
   private readonly placeOf: Database.Statement<[string], [string, bigint]>;
   private readonly write: Database.Transaction<(requests: readonly SealRequest[]) => RecordedEvent[][]>;
+  private readonly writeGroup: Database.Transaction<(groups: readonly (readonly SealRequest[])[]) => GroupOutcome[]>;
 
   constructor(db: Database.Database, clock: () => Date) {
     this.tip = db
@@ -73,6 +77,31 @@ export class EventAppender {
         });
       });
     });
+
+    // Called inside the outer transaction, `this.write` runs as a savepoint: a throw rolls back only its group.
+    this.writeGroup = db.transaction((groups: readonly (readonly SealRequest[])[]): GroupOutcome[] =>
+      groups.map((requests): GroupOutcome => {
+        try {
+          return { recorded: this.runTranslated(requests, (remembering) => this.write(remembering)) };
+        } catch (error) {
+          // A failure SQLite answered by rolling back the whole transaction (disk full, I/O error): it fails every group.
+          if (!db.inTransaction) throw error;
+          return { error };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Several independent appends (each one a list of requests, all or
+   * nothing) in one `BEGIN IMMEDIATE` transaction and so one disk flush,
+   * each inside its own savepoint: one that is refused (its `seal` throws,
+   * an id is taken) is rolled back alone and fails alone, the others commit
+   * together. Appends of one process that arrive together (concurrent
+   * commands) share a commit this way instead of waiting for one flush each.
+   */
+  appendGroup(groups: readonly (readonly SealRequest[])[]): GroupOutcome[] {
+    return this.writeGroup.immediate(groups);
   }
 
   /**
@@ -90,6 +119,11 @@ export class EventAppender {
    * refusal or failure rolls back every stream.
    */
   appendMany(requests: readonly SealRequest[]): RecordedEvent[][] {
+    return this.runTranslated(requests, (remembering) => this.write.immediate(remembering));
+  }
+
+  /** Runs `write` on the requests, and turns the database's refusals into the kernel's typed errors. */
+  private runTranslated(requests: readonly SealRequest[], write: (requests: readonly SealRequest[]) => RecordedEvent[][]): RecordedEvent[][] {
     // What each sealed batch builds on, and its ids, for the error should an insert collide.
     const batches: { streamId: string; assumed: bigint | 'no_stream'; ids: string[] }[] = [];
     const remembering = requests.map(({ streamId, seal }): SealRequest => ({
@@ -102,7 +136,7 @@ export class EventAppender {
       },
     }));
     try {
-      return this.write.immediate(remembering);
+      return write(remembering);
     } catch (error) {
       if (isUniqueViolation(error) && /thidua_events\.id\b/.test(String((error as Error).message))) {
         // The id index refused the batch (rolled back whole): name the event that already holds one of its ids.
