@@ -9,6 +9,7 @@ import type {
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver, type SealRequest, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
+import { RevisionBatcher } from './revision-batcher';
 import { guarded } from './postgres-errors';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, type PostgresConnection, type PostgresConnectionOptions } from './schema';
@@ -41,6 +42,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   private readonly ready: () => Promise<void>;
   private readonly reader: EventReader;
   private readonly appender: EventAppender;
+  private readonly revisions: RevisionBatcher;
   private readonly notifier: AppendNotifier | null;
   private closed = false;
 
@@ -50,6 +52,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   ) {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
+    this.revisions = new RevisionBatcher(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
     this.appender = new EventAppender(connection, this.reader, channel, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
@@ -103,7 +106,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   async streamRevision(streamId: string): Promise<bigint | null> {
     return this.guarded(async () => {
       await this.open();
-      return this.reader.streamRevision(streamId);
+      return this.revisions.revision(streamId);
     });
   }
 
