@@ -4,6 +4,7 @@ import type { EventStore, StreamAppendRequest } from '../event-store/event-store
 import { verifyChains } from '../hash-chain/hash-chain';
 import type { EventStoreFactory } from './event-store-contract';
 import { expectRejectedWithNothingAppended } from './expect-nothing-appended';
+import { lostReplies, type LostReplies } from './lost-reply-driver';
 import { collect } from './store-log-checks';
 
 let counter = 0;
@@ -27,8 +28,10 @@ export function describeMultiStreamAppendContract(name: string, factory: EventSt
   describe(`EventStore multi-stream append: ${name}`, () => {
     let store: EventStore;
     let supported: boolean;
+    let replies: LostReplies;
     beforeEach(async () => {
-      store = await factory({});
+      replies = lostReplies();
+      store = await factory({ wrapDriver: replies.wrapDriver });
       supported = store.capabilities.multiStreamAppend === true;
     });
     afterEach(async () => {
@@ -184,6 +187,25 @@ export function describeMultiStreamAppendContract(name: string, factory: EventSt
         index === 1 ? { ...request, events: request.events.map((e) => ({ ...e, data: { n: 99 } })) } : request,
       );
       await expectRejectedWithNothingAppended(store, () => store.appendToStreams(changed), 'concurrency');
+    });
+
+    it('appends nothing when a call whose reply was lost is sent again, and returns its first recording', async () => {
+      const [a, b] = [uniqueStream('lost-a'), uniqueStream('lost-b')];
+      const requests: StreamAppendRequest[] = [
+        { streamId: a, events: batchOf(1), expectedRevision: 'no_stream' },
+        { streamId: b, events: batchOf(1, 2) },
+        { streamId: a, events: batchOf(2), expectedRevision: 0n },
+      ];
+      if (!(await refusedUnlessSupported(requests))) return;
+      replies.loseNextReplies();
+      await expect(store.appendToStreams(requests)).rejects.toMatchObject({ code: 'store_unavailable', transient: true });
+      expect(replies.lost).toBe(1);
+      const head = await store.headPosition();
+      const again = await store.appendToStreams(requests);
+      expect(again.alreadyAppended).toBe(true);
+      expect(await store.headPosition()).toBe(head);
+      const [readA, readB] = await streamsOf(store, a, b);
+      expect(again.results.flatMap((r) => r.events.map((e) => e.id))).toEqual([readA![0]!.id, readB![0]!.id, readB![1]!.id, readA![1]!.id]);
     });
   });
 }
