@@ -12,6 +12,7 @@ import {
   type DomainEvent,
   type EventDefinition,
   type EventStore,
+  type StreamStateCache,
 } from '@thidua/eventsourcing';
 
 /** Options of the kernel's command handler that a caller of `createThidua` may set (retries). */
@@ -31,8 +32,10 @@ export interface AggregateModule<C extends Command, E extends DomainEvent, S, Ct
   /**
    * What `decide` needs from other streams, read just before it (and again
    * on every retry): see `docs/domain.md` for the consistency this gives.
+   * `cache`, when the write side has one, is passed on to the loaders so
+   * the other streams are not folded again for every command.
    */
-  loadContext(eventStore: EventStore, command: C, state: S): Promise<Ctx>;
+  loadContext(eventStore: EventStore, command: C, state: S, cache: StreamStateCache | undefined): Promise<Ctx>;
 }
 
 /** A module with its types erased to what routing needs: a handler per store. */
@@ -59,7 +62,7 @@ export function defineAggregate<C extends Command, E extends DomainEvent, S, Ctx
         eventStore,
         decider: module.decider,
         streamId: (command) => module.streamId(command),
-        loadContext: (command, state) => module.loadContext(eventStore, command, state),
+        loadContext: (command, state) => module.loadContext(eventStore, command, state, tuning.stateCache),
         ...tuning,
       });
       // Sound by routing: see the TSDoc above.

@@ -469,6 +469,32 @@ describe('createThidua', () => {
       expect(await w.store.headPosition()).toBe((head ?? 0n) + 1n);
     });
 
+    it('a cached write side sees what another write side on the same store changed in the campaign and the pledge', async () => {
+      const w = await scoringWorld();
+      // Warm this write side's cache on the pledge, campaign and bloc streams.
+      await w.thidua.execute(score(NN, 'c1', 5, 'verified'));
+      const other = createThidua({ eventStore: w.store });
+      const close = closeScoring();
+      await other.execute(close);
+      await expectRejectedWithNothingAppended(w.store, () => w.thidua.execute(score(NN, 'c2', 5, 'verified')), 'rule_violated', RULES.campaignScoringClosed);
+      // And a command the other write side ran is a re-send here, found without its own history of it.
+      const again = await w.thidua.execute(close);
+      expect(again.duplicate).toBe(true);
+    });
+
+    it('gives the same answers with the state cache turned off', async () => {
+      const store = createInMemoryEventStore({ registry: thiduaRegistry });
+      const thidua = createThidua({ eventStore: store, stateCache: false });
+      const w: World = { store, thidua, run: async (command) => (await thidua.execute(command)).events };
+      await establish(w);
+      await w.run(launch());
+      await w.run(sign(NN));
+      await w.run(openScoring());
+      const command = score(NN, 'c1', 7.5, 'verified');
+      const first = await thidua.execute(command);
+      expect((await thidua.execute(command)).events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    });
+
     it('records who did it, under which command, in the metadata', async () => {
       const w = await scoringWorld();
       const [event] = await w.run({ ...score(NN, 'c1', 7.5, 'verified'), commandId: 'cmd-meta', correlationId: 'review-2013' });

@@ -20,6 +20,7 @@ export {
   ConcurrencyError,
   CorruptLogError,
   DuplicateEventIdError,
+  UnsupportedOperationError,
   CommandIdReusedError,
   TimeoutError,
   ProjectionFailedError,
@@ -49,6 +50,8 @@ export type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  MultiStreamAppendResult,
+  StreamAppendRequest,
   CreateEventStoreOptions,
   Direction,
   EventStore,
@@ -147,9 +150,14 @@ export {
   createCommandHandler,
   eventIdFor,
   THIDUA_EVENT_NAMESPACE,
+  StreamStateCache,
+  type CachedStream,
   type Command,
   type CommandHandlerOptions,
+  type CommandPlace,
   type CommandResult,
+  type StreamFold,
+  type StreamStateCacheOptions,
 } from './command-handler';
 // OpenTelemetry (optional peer): the `telemetry` option, and the names of the spans' attributes and metrics.
 export {

@@ -54,6 +54,7 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  * sparse `(commit, prepare)` pairs; any number of processes and nodes write
  * at once; the log lives on the server.
  */
+// No multiStreamAppend: the server has no transaction over several streams (the kernel refuses appendToStreams).
 const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
 
 const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };

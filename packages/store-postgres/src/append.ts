@@ -7,7 +7,7 @@ import {
   type RetryPolicy,
   type SealedEvent,
 } from '@thidua/eventsourcing';
-import type { StreamTip } from '@thidua/eventsourcing/driver';
+import type { SealRequest, StreamTip } from '@thidua/eventsourcing/driver';
 import type { QueryArrayConfig } from 'pg';
 import type { EventReader } from './read';
 import { retryTransient } from './retry-transient';
@@ -98,6 +98,98 @@ export class EventAppender {
       if (this.turns.get(streamId) === turn) this.turns.delete(streamId);
     });
     return result;
+  }
+
+  /**
+   * Several streams in one transaction of its own: the stream rows of the
+   * call are locked first, in stream-id order (the order coalesced writes
+   * lock them in, so the two cannot deadlock), which makes the tips read
+   * exact; each request is sealed on its tip (or the tip an earlier request
+   * of the call left), and one `append_events` writes them all in request
+   * order, positions included. Anything refused rolls the whole call back.
+   */
+  appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    return retryTransient(() => this.appendManyOnce(requests), this.retry);
+  }
+
+  private async appendManyOnce(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    const q = this.connection.q;
+    const client = await this.connection.pool.connect();
+    let sealedAll: SealedEvent[][] = [];
+    const expectations: (bigint | null)[] = [];
+    try {
+      await client.query('BEGIN');
+      const streams = [...new Set(requests.map((request) => request.streamId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const locked = await client.query<[string, bigint, string]>({
+        text: `SELECT stream_id, revision, hash FROM ${q}.streams WHERE stream_id = ANY ($1::text[]) ORDER BY stream_id FOR UPDATE`,
+        values: [streams],
+        types: sqlTypes,
+        rowMode: 'array',
+      });
+      const tips = new Map<string, StreamTip>(locked.rows.map(([streamId, revision, hash]) => [streamId, { revision, hash }]));
+      sealedAll = requests.map(({ streamId, seal }) => {
+        const tip = tips.get(streamId) ?? { revision: null, hash: null };
+        expectations.push(tip.revision);
+        const sealed = seal(tip);
+        const last = sealed[sealed.length - 1];
+        if (last) tips.set(streamId, { revision: last.revision, hash: last.metadata.hash });
+        return sealed;
+      });
+      const appends = requests.map(
+        ({ streamId }, index) =>
+          `{"streamId":${JSON.stringify(streamId)},"expected":${expectations[index] === null ? 'null' : `"${expectations[index]}"`},"events":${JSON.stringify(
+            sealedAll[index]!.map((e) => ({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata })),
+          )}}`,
+      );
+      const result = await client.query<AppendRow>({
+        name: this.appendName,
+        text: this.appendSql,
+        values: [`[${appends.join(',')}]`, this.channel],
+        types: sqlTypes,
+        rowMode: 'array',
+      } satisfies QueryArrayConfig);
+      const firstPositions = new Array<bigint>(requests.length);
+      let recordedAtMs = 0;
+      for (const [item, appended, revision, , firstPosition, at] of result.rows) {
+        if (!appended) {
+          // Only a stream created by another writer since the lock can get here (its row did not exist to lock).
+          const request = requests[item - 1]!;
+          throw new ConcurrencyError(request.streamId, expectations[item - 1] ?? 'no_stream', revision);
+        }
+        firstPositions[item - 1] = firstPosition!;
+        recordedAtMs = at!;
+      }
+      await client.query('COMMIT');
+      for (const [streamId, tip] of tips) this.rememberTip(streamId, tip);
+      const recordedAt = new Date(recordedAtMs).toISOString();
+      return sealedAll.map((sealed, index) =>
+        sealed.map((event, offset) => ({
+          id: event.id,
+          streamId: requests[index]!.streamId,
+          revision: event.revision,
+          position: firstPositions[index]! + BigInt(offset),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata,
+          recordedAt,
+        })),
+      );
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isThiduaError(error) || !sealedAll.length) throw error;
+      // Translated as one write holding every event of the call, named after its first stream.
+      const write = {
+        streamId: requests[0]!.streamId,
+        expected: expectations[0] ?? null,
+        events: JSON.stringify(sealedAll.flat().map((e) => ({ id: e.id }))),
+        resolve: () => undefined,
+        reject: () => undefined,
+      };
+      throw await this.translate(error, write);
+    } finally {
+      client.release();
+    }
   }
 
   private async appendNow(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): Promise<RecordedEvent[]> {

@@ -8,8 +8,9 @@ import type {
   StoreBookkeeping,
   StoreCapabilities,
 } from '@thidua/eventsourcing';
-import { createEventStore, type AnchorFile, type EventStoreDriver, type StreamTip } from '@thidua/eventsourcing/driver';
+import { createEventStore, type AnchorFile, type EventStoreDriver, type SealRequest, type StreamTip } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
+import { RevisionBatcher } from './revision-batcher';
 import { guarded } from './postgres-errors';
 import { EventReader } from './read';
 import { appendChannel, lazySchema, openConnection, sqlTypes, type PostgresConnection, type PostgresConnectionOptions } from './schema';
@@ -42,6 +43,7 @@ const CAPABILITIES: StoreCapabilities = {
   uniqueEventIds: true,
   bookkeeping: true,
   storedAnchors: true,
+  multiStreamAppend: true,
 };
 
 class PostgresEventStoreDriver implements EventStoreDriver {
@@ -51,6 +53,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   private readonly ready: () => Promise<void>;
   private readonly reader: EventReader;
   private readonly appender: EventAppender;
+  private readonly revisions: RevisionBatcher;
   private readonly notifier: AppendNotifier | null;
   private closed = false;
 
@@ -60,6 +63,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   ) {
     this.ready = lazySchema(connection);
     this.reader = new EventReader(connection);
+    this.revisions = new RevisionBatcher(connection);
     const channel = options.notifications === false ? null : appendChannel(connection.schema);
     this.appender = new EventAppender(connection, this.reader, channel, options.retry);
     this.notifier = channel === null ? null : new AppendNotifier(connection, channel);
@@ -73,6 +77,13 @@ class PostgresEventStoreDriver implements EventStoreDriver {
     return this.guarded(async () => {
       await this.open();
       return this.appender.append(streamId, seal);
+    });
+  }
+
+  async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    return this.guarded(async () => {
+      await this.open();
+      return this.appender.appendMany(requests);
     });
   }
 
@@ -106,7 +117,7 @@ class PostgresEventStoreDriver implements EventStoreDriver {
   async streamRevision(streamId: string): Promise<bigint | null> {
     return this.guarded(async () => {
       await this.open();
-      return this.reader.streamRevision(streamId);
+      return this.revisions.revision(streamId);
     });
   }
 

@@ -31,6 +31,36 @@ describe('EventAppender', () => {
     expect(first[1]!.metadata.prevHash).toBe(first[0]!.metadata.hash);
   });
 
+  it('writes a group of appends in one transaction, each in its own savepoint: a refused one fails alone', () => {
+    appender.append('taken', seal('taken', 1));
+    const refuse = () => {
+      throw new Error('expected revision does not hold');
+    };
+    const reused = (tip: StreamTip) => sealEvents('d', tip, [{ id: 'e-taken-null-0', type: 'Tested', schemaVersion: 1, data: {}, metadata: {} }]);
+    const outcomes = appender.appendGroup([
+      [{ streamId: 'a', seal: seal('a', 2) }],
+      [{ streamId: 'b', seal: refuse }],
+      [{ streamId: 'c', seal: seal('c', 1) }, { streamId: 'a', seal: seal('a', 1) }],
+      [{ streamId: 'd', seal: reused }],
+    ]);
+    expect(outcomes.map((o) => (o.recorded ? o.recorded.flat().map((e) => `${e.streamId}@${e.revision}#${e.position}`) : (o.error as Error).name))).toEqual([
+      ['a@0#2', 'a@1#3'],
+      'Error',
+      ['c@0#4', 'a@2#5'],
+      'DuplicateEventIdError',
+    ]);
+    expect((outcomes[3]!.error as { existing?: unknown }).existing).toEqual({ streamId: 'taken', revision: 0n });
+    // Nothing of the refused appends, positions dense.
+    expect(db.prepare('SELECT stream_id, revision, rowid FROM thidua_events ORDER BY rowid').raw().all()).toEqual([
+      ['taken', 0, 1],
+      ['a', 0, 2],
+      ['a', 1, 3],
+      ['c', 0, 4],
+      ['a', 2, 5],
+    ]);
+    expect(db.inTransaction).toBe(false);
+  });
+
   it('has a unique (stream_id, revision) constraint that refuses a second event at a taken revision', () => {
     appender.append('a', seal('a', 1));
     expect(() =>

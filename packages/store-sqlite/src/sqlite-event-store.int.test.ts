@@ -51,6 +51,40 @@ describe('SQLite event store', () => {
     file.remove();
   });
 
+  describe('appends of one turn of the event loop', () => {
+    it('commit together, each still all or nothing: a refused one fails alone and appends nothing', async () => {
+      const file = tempDatabasePath();
+      const store = createSqliteEventStore({ database: `sqlite:${file.path}` });
+      try {
+        await store.appendToStream('s-0', [{ type: 'Tested', data: {} }]);
+        const outcomes = await Promise.allSettled([
+          store.appendToStream('s-1', [{ type: 'Tested', data: { n: 1 } }, { type: 'Tested', data: { n: 2 } }], { expectedRevision: 'no_stream' }),
+          store.appendToStream('s-0', [{ type: 'Tested', data: {} }], { expectedRevision: 'no_stream' }),
+          store.appendToStream('s-2', [{ type: 'Tested', data: { n: 3 } }], { expectedRevision: 'no_stream' }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'concurrency', streamId: 's-0' });
+        const log = await collect(store.readAll());
+        expect(log.map((e) => [e.streamId, e.position])).toEqual([['s-0', 1n], ['s-1', 2n], ['s-1', 3n], ['s-2', 4n]]);
+      } finally {
+        await store.close();
+        file.remove();
+      }
+    });
+
+    it('are written before the store closes', async () => {
+      const file = tempDatabasePath();
+      const store = createSqliteEventStore({ database: `sqlite:${file.path}` });
+      const pending = store.appendToStream('s', [{ type: 'Tested', data: {} }]);
+      await store.close();
+      await expect(pending).resolves.toMatchObject({ position: 1n });
+      const reopened = createSqliteEventStore({ database: `sqlite:${file.path}` });
+      expect(await reopened.headPosition()).toBe(1n);
+      await reopened.close();
+      file.remove();
+    });
+  });
+
   describe('location', () => {
     it('takes sqlite:<path> and a plain path to the same file', async () => {
       const viaUrl = createSqliteEventStore({ database: `sqlite:${file.path}` });
@@ -58,7 +92,7 @@ describe('SQLite event store', () => {
       await viaUrl.close();
       const viaPath = createSqliteEventStore({ database: file.path });
       expect(await viaPath.streamRevision('bloc-tn')).toBe(0n);
-      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true, uniqueEventIds: true, bookkeeping: true, storedAnchors: true });
+      expect(viaPath.capabilities).toEqual({ densePositions: true, concurrentWriters: false, durable: true, uniqueEventIds: true, multiStreamAppend: true, bookkeeping: true, storedAnchors: true });
       await viaPath.close();
     });
 

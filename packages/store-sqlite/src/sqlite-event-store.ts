@@ -1,9 +1,9 @@
 import type { CreateEventStoreOptions, EventStore, RecordedEvent, StoreBookkeeping, StoreCapabilities } from '@thidua/eventsourcing';
-import { createEventStore, type AnchorFile, type EventStoreDriver } from '@thidua/eventsourcing/driver';
+import { createEventStore, type AnchorFile, type EventStoreDriver, type SealRequest } from '@thidua/eventsourcing/driver';
 import { EventAppender } from './append';
 import { openSqliteConnection, type SqliteConnection, type SqliteConnectionOptions } from './connection';
 import { EventReads } from './read';
-import { guarded } from './sqlite-errors';
+import { asStoreError, guarded } from './sqlite-errors';
 import { announceAppend, AppendNotifier } from './subscribe';
 
 /** Options of {@link createSqliteEventStore}. */
@@ -26,10 +26,15 @@ const DEFAULT_CHANGE_POLL_MS = 100;
  * serialised by the event loop, and appends from other processes by
  * SQLite's write lock.
  */
+/** Appends written in one transaction at most: bounds the time one commit holds the write lock. */
+const MAX_APPENDS_PER_COMMIT = 256;
+
 class SqliteEventStoreDriver implements EventStoreDriver {
   readonly name = 'sqlite';
   readonly capabilities: StoreCapabilities;
   private readonly appender: EventAppender;
+  /** Appends waiting for the next group commit (see `enqueue`). */
+  private pending: { requests: readonly SealRequest[]; resolve(recorded: RecordedEvent[][]): void; reject(error: unknown): void }[] = [];
   private readonly reads: EventReads;
   private readonly notifier: AppendNotifier;
   private closed = false;
@@ -50,6 +55,7 @@ class SqliteEventStoreDriver implements EventStoreDriver {
       uniqueEventIds: true,
       bookkeeping: true,
       storedAnchors: true,
+      multiStreamAppend: true,
     };
     this.appender = new EventAppender(connection.db, clock);
     this.reads = new EventReads(connection.db);
@@ -57,15 +63,60 @@ class SqliteEventStoreDriver implements EventStoreDriver {
   }
 
   async append(streamId: string, seal: Parameters<EventStoreDriver['append']>[1]): Promise<RecordedEvent[]> {
+    return (await this.enqueue([{ streamId, seal }]))[0]!;
+  }
+
+  async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    return this.enqueue(requests);
+  }
+
+  /**
+   * Appends wait for the end of the current turn of the event loop and are
+   * then written together: one transaction, one disk flush, each append in
+   * its own savepoint, so each is still all or nothing and a refused one
+   * fails alone. Concurrent commands of one process then share a flush
+   * instead of queueing for one each; a lone append costs one turn more.
+   */
+  private enqueue(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
     this.assertOpen();
+    this.refuseHostTransaction();
+    return new Promise<RecordedEvent[][]>((resolve, reject) => {
+      this.pending.push({ requests, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes every waiting append (see `enqueue`), at most {@link MAX_APPENDS_PER_COMMIT} per transaction. */
+  private flush(): void {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_APPENDS_PER_COMMIT);
+      try {
+        if (this.closed) throw new Error('SQLite event store is closed');
+        this.refuseHostTransaction();
+        if (batch.length === 1) {
+          const only = batch[0]!;
+          only.resolve(guarded(this.connection.label, () => this.appender.appendMany(only.requests)));
+        } else {
+          const outcomes = guarded(this.connection.label, () => this.appender.appendGroup(batch.map((append) => append.requests)));
+          batch.forEach((append, index) => {
+            const outcome = outcomes[index]!;
+            if (outcome.recorded) append.resolve(outcome.recorded);
+            else append.reject(asStoreError(outcome.error, this.connection.label));
+          });
+        }
+        announceAppend(this.connection.db);
+      } catch (error) {
+        for (const append of batch) append.reject(error);
+      }
+    }
+  }
+
+  private refuseHostTransaction(): void {
     if (this.connection.db.inTransaction) {
       // It would become a savepoint of the host's transaction: a rollback would withdraw events that subscribers
       // on this connection may already have seen, and their positions would then be reused by other events.
       throw new Error('SQLite event store: cannot append while the connection is inside a transaction its host opened');
     }
-    const recorded = guarded(this.connection.label, () => this.appender.append(streamId, seal));
-    announceAppend(this.connection.db);
-    return recorded;
   }
 
   async readStreamPage(streamId: string, options: Parameters<EventStoreDriver['readStreamPage']>[1]): Promise<RecordedEvent[]> {
@@ -118,6 +169,8 @@ class SqliteEventStoreDriver implements EventStoreDriver {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted are written before the connection goes.
+    this.flush();
     this.closed = true;
     this.notifier.close();
     this.connection.release();

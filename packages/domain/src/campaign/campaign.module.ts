@@ -22,10 +22,10 @@ export const campaignModule = defineAggregate<CampaignCommand, CampaignEvent, Ca
   events: campaignEventDefinitions,
   decider: campaignDecider,
   streamId: (command) => campaignStream(command.data.campaignId),
-  async loadContext(eventStore, command, state) {
+  async loadContext(eventStore, command, state, cache) {
     const blocId = command.command === 'LaunchCampaign' ? command.data.blocId : state.launched ? state.blocId : null;
-    const bloc = blocId === null ? initialBlocState : await loadBloc(eventStore, blocId);
-    const pledges = READS_PLEDGES.has(command.command) && state.launched && bloc.established ? await loadCampaignPledges(eventStore, state, bloc) : [];
+    const bloc = blocId === null ? initialBlocState : await loadBloc(eventStore, blocId, cache);
+    const pledges = READS_PLEDGES.has(command.command) && state.launched && bloc.established ? await loadCampaignPledges(eventStore, state, bloc, cache) : [];
     if (command.command !== 'LaunchCampaign') return { bloc, pledges };
     // Two launches for one bloc and year racing each other can both pass this read; see docs/domain.md.
     return { bloc, pledges, campaignsOfYear: await loadCampaignsOfYear(eventStore, command.data.blocId, command.data.year) };

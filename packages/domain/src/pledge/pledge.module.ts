@@ -19,9 +19,9 @@ export const pledgeModule = defineAggregate<PledgeCommand, PledgeEvent, PledgeSt
   events: pledgeEventDefinitions,
   decider: pledgeDecider,
   streamId: (command) => pledgeStream(pledgeIdOfPledgeCommand(command)),
-  async loadContext(eventStore, command) {
-    const campaign = await loadCampaign(eventStore, campaignIdOfPledgeCommand(command));
-    const bloc = campaign.launched ? await loadBloc(eventStore, campaign.blocId) : initialBlocState;
+  async loadContext(eventStore, command, _state, cache) {
+    const campaign = await loadCampaign(eventStore, campaignIdOfPledgeCommand(command), cache);
+    const bloc = campaign.launched ? await loadBloc(eventStore, campaign.blocId, cache) : initialBlocState;
     return { campaign, bloc };
   },
 });

@@ -11,6 +11,7 @@ import type { TelemetryOption } from '../telemetry/telemetry-options';
 import type { Command } from './command';
 import { COMMAND_DIGEST_KEY, commandDigest } from './command-digest';
 import { eventIdFor } from './event-ids';
+import type { StreamStateCache } from './stream-state-cache';
 
 export interface CommandResult<State> {
   /** Events this command recorded (on a re-sent command: those of the first time). */
@@ -40,6 +41,15 @@ export interface CommandHandlerOptions<C extends Command, E extends DomainEvent,
   retry?: Partial<RetryPolicy>;
   /** An OpenTelemetry span and metrics per command (off by default; see the operations guide). */
   telemetry?: TelemetryOption;
+  /**
+   * Keeps the folded state of the command's stream between commands
+   * (checked against the stream's tip before every use, so other writers'
+   * events are seen), and finds a re-sent `commandId` through its index
+   * instead of scanning the stream. Share one cache with `loadContext` to
+   * spare the other streams' folds too. Without it, every command folds
+   * its stream from the start.
+   */
+  stateCache?: StreamStateCache;
 }
 
 /**
@@ -63,7 +73,22 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
   const { eventStore, decider } = options;
   const trace = commandTelemetry(options.telemetry);
 
-  const attempt = async (command: C, streamId: string, digest: string): Promise<CommandResult<S>> => {
+  const { stateCache } = options;
+
+  /** The stream's state, where it ends, and this command's events if it already ran there. */
+  const load = async (command: C, streamId: string) => {
+    if (stateCache) {
+      const cached = await stateCache.load(eventStore, streamId, decider);
+      const place = cached.commandPlace(command.commandId);
+      const earlier: RecordedEvent[] = [];
+      if (place) {
+        const count = Number(place.last - place.first) + 1;
+        for await (const event of eventStore.readStream(streamId, { fromRevision: place.first, maxCount: count })) {
+          if (event.metadata.commandId === command.commandId) earlier.push(event);
+        }
+      }
+      return { state: cached.state, revision: cached.revision, position: cached.position, earlier, cached };
+    }
     // One fold gathers the state, where the stream ends, and this command's events if it already ran.
     const loaded = await eventStore.aggregateStream(streamId, {
       initialState: () => ({ state: decider.initialState(), position: null as bigint | null, earlier: [] as RecordedEvent[] }),
@@ -74,9 +99,13 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
         return acc;
       },
     });
-    let state = loaded.state.state;
-    const { revision } = loaded;
-    const { position, earlier } = loaded.state;
+    return { ...loaded.state, revision: loaded.revision, cached: null };
+  };
+
+  const attempt = async (command: C, streamId: string, digest: string): Promise<CommandResult<S>> => {
+    const loaded = await load(command, streamId);
+    let state = loaded.state;
+    const { revision, position, earlier } = loaded;
     const first = earlier[0];
     if (first) {
       const recorded = first.metadata[COMMAND_DIGEST_KEY];
@@ -113,6 +142,7 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
       { expectedRevision },
     );
     for (const event of result.events) state = decider.evolve(state, event as unknown as E);
+    if (loaded.cached && !result.alreadyAppended) stateCache?.appended(streamId, decider, loaded.cached, result.events, state);
     return {
       events: result.events,
       state,

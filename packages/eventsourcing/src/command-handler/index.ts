@@ -5,3 +5,4 @@ export {
   type CommandHandlerOptions,
   type CommandResult,
 } from './command-handler';
+export { StreamStateCache, type CachedStream, type CommandPlace, type StreamFold, type StreamStateCacheOptions } from './stream-state-cache';

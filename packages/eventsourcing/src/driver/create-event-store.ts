@@ -19,6 +19,7 @@ import type {
 } from '../event-store/event-store';
 import { checkExpectedRevision, type ExpectedRevision } from '../event-store/expected-revision';
 import type { EventStoreDriver } from './event-store-driver';
+import { appendToStreams } from './append-to-streams';
 import { checkTailBeforeAppend, findIdenticalAppend } from './identical-append';
 import { PagedEvents } from './paged-events';
 import { pollingSubscription } from './polling-subscription';
@@ -190,6 +191,7 @@ export function createEventStore(storeDriver: EventStoreDriver, options: CreateE
     capabilities: driver.capabilities,
     ...(registry ? { registry } : {}),
     appendToStream,
+    appendToStreams: (requests) => appendToStreams(driver, registry, requests),
     readStream,
     aggregateStream,
     readAll,

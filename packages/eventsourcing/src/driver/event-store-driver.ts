@@ -14,6 +14,12 @@ export interface StreamTip {
   hash: string | null;
 }
 
+/** One stream's part of a driver's multi-stream append: the stream and how to seal its events on its tip. */
+export interface SealRequest {
+  streamId: string;
+  seal: (tip: StreamTip) => SealedEvent[];
+}
+
 /**
  * What a storage adapter implements; `createEventStore` turns it into an
  * `EventStore`. A driver does storage only. Everything that must be the same
@@ -65,6 +71,15 @@ export interface StreamTip {
  * and `position` as bigints, `recordedAt` as ISO-8601 UTC. `streamRevision`
  * and `headPosition` answer from committed events only.
  *
+ * **`appendMany(requests)`** (optional, with `capabilities.multiStreamAppend`)
+ * is `append` over several streams in one atomic unit: for each request in
+ * order, read its stream's tip (for a stream already in an earlier request,
+ * the tip that request's events leave), call its `seal`, and write what it
+ * returns; positions increase in request order, and either every event of
+ * every request is written or none is. A `seal` that throws, a duplicate id
+ * or any failure writes nothing of any stream. Resolve with the recorded
+ * events of each request, in request order.
+ *
  * **Optional members.** `onAppended` is a hint that something was appended
  * (an in-process emitter, LISTEN/NOTIFY) that lets the kernel's polling
  * subscription wake at once instead of at its poll interval; `subscribeToAll`
@@ -94,6 +109,8 @@ export interface EventStoreDriver {
   readonly capabilities: StoreCapabilities;
   /** The atomic append (see the contract above): tip, `seal(tip)`, write all or nothing, resolve with the recorded events. */
   append(streamId: string, seal: (tip: StreamTip) => SealedEvent[]): Promise<RecordedEvent[]>;
+  /** Optional: the atomic multi-stream append (see the contract above), with `capabilities.multiStreamAppend`. */
+  appendMany?(requests: readonly SealRequest[]): Promise<RecordedEvent[][]>;
   /** Up to `maxCount` events of a stream in revision order from `fromRevision` (inclusive), raw; empty for a missing stream. */
   readStreamPage(
     streamId: string,

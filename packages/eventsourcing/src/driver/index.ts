@@ -12,7 +12,7 @@
  */
 
 // The interface a storage adapter implements, and what it is handed.
-export type { EventStoreDriver, StreamTip } from './event-store-driver';
+export type { EventStoreDriver, SealRequest, StreamTip } from './event-store-driver';
 export type { SealedEvent } from '../hash-chain/hash-chain';
 // The kernel wrapper that turns a driver into an `EventStore`.
 export { createEventStore } from './create-event-store';

@@ -14,6 +14,7 @@ export {
 export {
   CommandIdReusedError,
   DuplicateEventIdError,
+  UnsupportedOperationError,
   type CommandFirstUse,
   type EventPlace,
 } from './integrity-errors';

@@ -63,3 +63,21 @@ export class CommandIdReusedError extends ThiduaError {
     this.firstUse = firstUse;
   }
 }
+
+/**
+ * The store cannot do what was asked in the way asked (an operation behind a
+ * capability it does not declare, such as `appendToStreams` without
+ * `multiStreamAppend`). Nothing was written; the caller picks another way
+ * (one append per stream) or another store.
+ */
+export class UnsupportedOperationError extends ThiduaError {
+  readonly operation: string;
+  readonly store: string;
+
+  constructor(operation: string, store: string, reason: string) {
+    super('unsupported', `Store ${store} does not support ${operation}: ${reason}`, { operation, store });
+    this.name = 'UnsupportedOperationError';
+    this.operation = operation;
+    this.store = store;
+  }
+}

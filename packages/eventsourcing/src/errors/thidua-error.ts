@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'duplicate_event_id'
   | 'command_id_reused'
   | 'invalid_anchor'
-  | 'invalid_key';
+  | 'invalid_key'
+
+  | 'unsupported';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 

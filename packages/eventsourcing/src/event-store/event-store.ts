@@ -66,6 +66,28 @@ export interface AppendResult {
   alreadyAppended: boolean;
 }
 
+/** One stream's part of a multi-stream append (see `EventStore.appendToStreams`). */
+export interface StreamAppendRequest {
+  streamId: string;
+  events: readonly NewEvent[];
+  /** Checked against the stream's tip as the earlier requests of the same call left it; default `'any'`. */
+  expectedRevision?: ExpectedRevision;
+}
+
+/** What a multi-stream append did. */
+export interface MultiStreamAppendResult {
+  /** One result per request, in request order. */
+  results: AppendResult[];
+  /** Global position of the last event appended. */
+  position: bigint;
+  /**
+   * True when every event of the call was already where the call asked for
+   * it (a re-run after a lost reply or a stop): nothing was written, and
+   * `results` hold their first recording.
+   */
+  alreadyAppended: boolean;
+}
+
 export interface SubscribeOptions {
   /**
    * Checkpoint to resume after (exclusive): the position of the last event
@@ -162,6 +184,16 @@ export interface StoreCapabilities {
   bookkeeping?: boolean;
   /** The store records anchors (`recordAnchor`, `storedAnchors`); absent means false, and anchors live only in files. */
   storedAnchors?: boolean;
+  /**
+   * The store appends to several streams in one atomic unit
+   * (`EventStore.appendToStreams`): all of it or nothing, each stream
+   * checked against its own tip, positions increasing in request order.
+   * Without it `appendToStreams` is refused with an
+   * `UnsupportedOperationError` (code `unsupported`) before anything is
+   * written; callers such as the import fall back to one append per stream.
+   * A store that declares it also declares `uniqueEventIds`. Absent means false.
+   */
+  multiStreamAppend?: boolean;
 }
 
 /** What a store records about its log besides the events, as `bookkeeping()` returns it. */
@@ -188,6 +220,18 @@ export interface EventStore {
    */
   readonly registry?: EventRegistry;
   appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams as one atomic unit, where the store declares
+   * `capabilities.multiStreamAppend`: every request is checked like an
+   * `appendToStream` (registry, text, its expected revision, the hash chain)
+   * and either all of them are written, with positions increasing in request
+   * order, or none. A stream may appear in several requests: each is checked
+   * against the tip the earlier ones leave. No event id twice in the call.
+   * Re-sending exactly the same call after it was written appends nothing
+   * and returns the first recording (`alreadyAppended`). Stores without the
+   * capability refuse it with `UnsupportedOperationError` (code `unsupported`).
+   */
+  appendToStreams(requests: readonly StreamAppendRequest[]): Promise<MultiStreamAppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /**
    * Folds a whole stream, forwards, into a state. The same events as

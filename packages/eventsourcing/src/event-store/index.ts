@@ -6,6 +6,8 @@ export type {
   CreateEventStoreOptions,
   Direction,
   EventStore,
+  MultiStreamAppendResult,
+  StreamAppendRequest,
   ReadAllFilter,
   ReadAllOptions,
   ReadStreamOptions,

@@ -4,7 +4,7 @@ import type { CreateEventStoreOptions, EventStore, StoreBookkeeping, StoreCapabi
 import { matchesFilter } from '../event-store/filter';
 import { DuplicateEventIdError } from '../errors/integrity-errors';
 import { createEventStore } from '../driver/create-event-store';
-import type { EventStoreDriver } from '../driver/event-store-driver';
+import type { EventStoreDriver, SealRequest } from '../driver/event-store-driver';
 
 export interface InMemoryEventStoreOptions extends CreateEventStoreOptions {
   /** The store's clock, for `recordedAt`. */
@@ -27,6 +27,7 @@ class InMemoryDriver implements EventStoreDriver {
     uniqueEventIds: true,
     bookkeeping: true,
     storedAnchors: true,
+    multiStreamAppend: true,
   };
   /** Anchors recorded in this store, oldest first (frozen copies of their file form). */
   private readonly anchors: AnchorFile[] = [];
@@ -76,6 +77,65 @@ class InMemoryDriver implements EventStoreDriver {
     }
     if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
     return recorded;
+  }
+
+  async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
+    return this.appendAll(requests);
+  }
+
+  /**
+   * Seals and checks every request before anything is pushed, all in one
+   * synchronous run: JS gives the atomicity, and a refusal leaves the log as
+   * it was. Kept apart from `append`, whose single-stream path stays lean.
+   */
+  private appendAll(requests: readonly SealRequest[]): RecordedEvent[][] {
+    this.assertOpen();
+    const recordedAt = this.recordedAtNow();
+    // Tips of streams an earlier request of this call appended to, and the ids it used.
+    const tips = new Map<string, { revision: bigint; hash: string }>();
+    const ids = new Set<string>();
+    let position = this.log.length;
+    const batches = requests.map(({ streamId, seal }) => {
+      const stream = this.streams.get(streamId);
+      const last = stream?.[stream.length - 1];
+      const tip = tips.get(streamId) ?? { revision: last?.revision ?? null, hash: last?.metadata.hash ?? null };
+      const sealed = seal(tip);
+      for (const event of sealed) {
+        const taken = this.byId.get(event.id);
+        if (taken) throw new DuplicateEventIdError(event.id, streamId, { streamId: taken.streamId, revision: taken.revision });
+        if (ids.has(event.id)) throw new DuplicateEventIdError(event.id, streamId, null);
+        ids.add(event.id);
+      }
+      const end = sealed[sealed.length - 1];
+      if (end) tips.set(streamId, { revision: end.revision, hash: end.metadata.hash });
+      // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
+      return sealed.map(
+        (event): RecordedEvent => Object.freeze({
+          id: event.id,
+          streamId,
+          revision: event.revision,
+          position: BigInt((position += 1)),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: frozenCopy(event.data),
+          metadata: frozenInPlace(event.metadata),
+          recordedAt,
+        }),
+      );
+    });
+    for (const recorded of batches) {
+      const first = recorded[0];
+      if (!first) continue;
+      let target = this.streams.get(first.streamId);
+      if (!target) this.streams.set(first.streamId, (target = []));
+      for (const event of recorded) {
+        this.log.push(event);
+        target.push(event);
+        this.byId.set(event.id, event);
+      }
+    }
+    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
+    return batches;
   }
 
   async readStreamPage(

@@ -1,13 +1,20 @@
-import type { NewEvent } from '../envelope/envelope';
 import { CorruptLogError } from '../errors/errors';
-import type { EventStore } from '../event-store/event-store';
+import { isThiduaError } from '../errors/thidua-error';
+import type { AppendResult, EventStore } from '../event-store/event-store';
 import { metadataWithoutHashes } from '../hash-chain/hash-chain';
 import { parseNdjsonLine } from './ndjson';
+import { ImportBatches, type ImportCommand, type ImportRequest } from './import-batches';
 import type { NdjsonLines } from './ndjson-lines';
 import type { ImportPlan, ImportProgress } from './plan-import';
 
-/** Events appended per call at most: an import of one huge stream still commits in bounded transactions. */
+/** Events per append at most on a store without a multi-stream append: an import of one huge stream still commits in bounded transactions. */
 const MAX_EVENTS_PER_APPEND = 500;
+/**
+ * Events per multi-stream append: thousands of lines per commit, where one
+ * commit per stream run made an interleaved export import at about one
+ * commit per event; still bounded, so one transaction stays a few megabytes.
+ */
+const MAX_EVENTS_PER_BATCH = 5_000;
 
 /** Options of {@link applyImport}. */
 export interface ApplyImportOptions {
@@ -27,14 +34,21 @@ export interface ImportResult {
 }
 
 /**
- * Appends the new events of a validated input, in its order: each run of
- * consecutive lines of one stream is one atomic append (at most 500 events)
- * with its exact expected revision, so the global interleaving is kept and a
- * concurrent writer makes the import stop with a `concurrency` error instead
- * of forking a stream. Ids, metadata and payloads are passed as they are, so
- * the store recomputes the very hashes of the input; any difference is a
- * `corrupt_log` error. Events the store already held are skipped, so an
- * import that stopped half-way can simply be run again.
+ * Appends the new events of a validated input, in its order. On a store
+ * with an atomic multi-stream append (`multiStreamAppend`), up to 5 000
+ * events of many streams go in one `appendToStreams` call, each run of
+ * consecutive lines of one stream a request with its exact expected
+ * revision, in file order, so the global interleaving is kept; elsewhere
+ * each run is its own append (at most 500 events). Either way a command's
+ * events (consecutive events of one stream with one `commandId`) are never
+ * split, and a concurrent writer makes the import stop with a `concurrency`
+ * error instead of forking a stream: a refused batch is then appended run
+ * by run up to the conflicting run, so the import stops where a per-stream
+ * import would and a re-run appends only the rest. Ids, metadata and
+ * payloads are passed as they are, so the store recomputes the very hashes
+ * of the input; any difference is a `corrupt_log` error. Events the store
+ * already held are skipped, so an import that stopped half-way can simply
+ * be run again.
  */
 export async function applyImport(options: ApplyImportOptions): Promise<ImportResult> {
   const { eventStore, plan } = options;
@@ -42,20 +56,18 @@ export async function applyImport(options: ApplyImportOptions): Promise<ImportRe
     throw new CorruptLogError('(import)', null, `the input has ${plan.badLines.length} bad lines: nothing may be appended`);
   }
   const onProgress = options.onProgress ?? (() => undefined);
+  const multi = eventStore.capabilities.multiStreamAppend === true;
+  const batches = new ImportBatches({ maxEvents: multi ? MAX_EVENTS_PER_BATCH : MAX_EVENTS_PER_APPEND, oneStream: !multi });
   let appended = 0;
   const touched = new Set<string>();
-  let run: { streamId: string; first: bigint; events: NewEvent[]; lines: { lineNumber: number; hash: string }[] } | null = null;
 
-  const flush = async () => {
-    if (!run) return;
-    const { streamId, first, events, lines } = run;
-    run = null;
-    const result = await eventStore.appendToStream(streamId, events, { expectedRevision: first === 0n ? 'no_stream' : first - 1n });
+  const expectedOf = (request: ImportRequest) => (request.first === 0n ? ('no_stream' as const) : request.first - 1n);
+  const recordResult = (request: ImportRequest, result: AppendResult) => {
     result.events.forEach((recorded, index) => {
-      const line = lines[index];
+      const line = request.lines[index];
       if (!line || recorded.metadata.hash !== line.hash) {
         throw new CorruptLogError(
-          streamId,
+          request.streamId,
           recorded.revision,
           `the store recorded hash ${recorded.metadata.hash} for line ${line?.lineNumber ?? '?'}, whose hash is ${line?.hash ?? 'unknown'}`,
         );
@@ -63,12 +75,38 @@ export async function applyImport(options: ApplyImportOptions): Promise<ImportRe
     });
     if (!result.alreadyAppended) {
       appended += result.events.length;
-      touched.add(streamId);
+      touched.add(request.streamId);
     }
-    // One report per append call: cheap next to the commit it follows.
-    onProgress({ phase: 'appending', done: appended, total: plan.newEvents });
+  };
+  // One report per append call: cheap next to the commit it follows.
+  const report = () => onProgress({ phase: 'appending', done: appended, total: plan.newEvents });
+
+  const appendRuns = async (batch: readonly ImportRequest[]) => {
+    for (const request of batch) {
+      recordResult(request, await eventStore.appendToStream(request.streamId, request.events, { expectedRevision: expectedOf(request) }));
+      report();
+    }
   };
 
+  const flush = async (batch: ImportRequest[] | null) => {
+    if (!batch) return;
+    if (!multi || batch.length === 1) return appendRuns(batch);
+    let result;
+    try {
+      result = await eventStore.appendToStreams(
+        batch.map((request) => ({ streamId: request.streamId, events: request.events, expectedRevision: expectedOf(request) })),
+      );
+    } catch (error) {
+      // The batch wrote nothing. Run by run, what precedes the conflict goes in and the conflict itself stops the import.
+      if (isThiduaError(error, 'concurrency')) return appendRuns(batch);
+      throw error;
+    }
+    result.results.forEach((one, index) => recordResult(batch[index]!, one));
+    report();
+  };
+
+  let command: ImportCommand | null = null;
+  let commandId: unknown;
   for await (const { lineNumber, text } of options.lines()) {
     if (text.trim() === '') continue;
     const parsed = parseNdjsonLine(text);
@@ -78,17 +116,28 @@ export async function applyImport(options: ApplyImportOptions): Promise<ImportRe
     }
     const { event, revision } = parsed;
     if (revision < streamPlan.targetNext) continue;
-    if (run && (run.streamId !== event.streamId || run.events.length >= MAX_EVENTS_PER_APPEND)) await flush();
-    run ??= { streamId: event.streamId, first: revision, events: [], lines: [] };
-    run.events.push({
+    const id: unknown = event.metadata.commandId;
+    const sameCommand =
+      command !== null &&
+      command.streamId === event.streamId &&
+      typeof id === 'string' &&
+      id === commandId &&
+      command.first + BigInt(command.events.length) === revision;
+    if (!sameCommand) {
+      if (command) await flush(batches.push(command));
+      command = { streamId: event.streamId, first: revision, events: [], lines: [] };
+      commandId = id;
+    }
+    command!.events.push({
       id: event.id,
       type: event.type,
       schemaVersion: event.schemaVersion,
       data: event.data,
       metadata: metadataWithoutHashes(event.metadata),
     });
-    run.lines.push({ lineNumber, hash: event.metadata.hash });
+    command!.lines.push({ lineNumber, hash: event.metadata.hash });
   }
-  await flush();
+  if (command) await flush(batches.push(command));
+  await flush(batches.end());
   return { appended, streams: touched.size };
 }

@@ -240,6 +240,7 @@ describe('problem details (RFC 9457)', () => {
       'command_id_reused',
       'invalid_anchor',
       'invalid_key',
+      'unsupported',
     ];
     for (const code of codes) {
       expect([code, Object.hasOwn(PROBLEM_TYPES, code)]).toEqual([code, true]);

@@ -89,6 +89,14 @@ const TYPES = {
     genericDetail: 'The commandId was already used for a different command.',
     retryLater: false,
   },
+  // The store lacks a capability the request needs (a multi-stream append on EventStoreDB): not the caller's fault, not passing.
+  unsupported: {
+    status: 501,
+    title: 'Not supported by this store',
+    discloses: false,
+    genericDetail: 'The store does not support this operation.',
+    retryLater: false,
+  },
   corrupt_log: {
     status: 500,
     title: 'Corrupt event log',
@@ -156,6 +164,7 @@ const TYPES = {
  * | `concurrency`, `duplicate_event_id` | 409 |
  * | `rule_violated`, `command_id_reused` | 422 |
  * | `corrupt_log`, `projection_failed`, any other code, anything not a thidua error | 500 |
+ * | `unsupported` | 501 |
  * | `projection_outdated`, `store_unavailable` | 503 |
  * | `timeout` | 504 |
  *

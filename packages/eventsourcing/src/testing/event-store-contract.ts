@@ -5,6 +5,7 @@ import type { EventStoreDriver } from '../driver/event-store-driver';
 import { verifyChains } from '../hash-chain/hash-chain';
 import { createEventRegistry, defineEvent, type EventRegistry } from '../registry/event-registry';
 import { describeIntegrityContract } from './integrity-contract';
+import { describeMultiStreamAppendContract } from './multi-stream-contract';
 import { waitUntil } from './wait-until';
 import { collect } from './store-log-checks';
 
@@ -546,4 +547,5 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
     });
   });
   describeIntegrityContract(name, factory);
+  describeMultiStreamAppendContract(name, factory);
 }

@@ -12,7 +12,8 @@ export interface LostReplies {
 }
 
 /**
- * A driver decorator that loses replies: a chosen append runs in full (it
+ * A driver decorator that loses replies: a chosen append (single or
+ * multi-stream) runs in full (it
  * commits), and then the caller gets a transient `StoreUnavailableError`
  * instead of the result, as when a connection drops after the server
  * answered. What a re-append of the same events does next is what the
@@ -36,18 +37,21 @@ export function lostReplies(): LostReplies {
       toLose += count;
     },
     wrapDriver(driver) {
+      /** The reply of a committed write, or the failure it is replaced by when a reply is to be lost. */
+      const reply = <T>(recorded: T): T => {
+        if (toLose === 0) return recorded;
+        toLose -= 1;
+        lost += 1;
+        throw new StoreUnavailableError(driver.name, {
+          transient: true,
+          message: 'the connection dropped after the append committed (a lost reply, simulated)',
+        });
+      };
       const wrapped: EventStoreDriver = {
         name: driver.name,
         capabilities: driver.capabilities,
         async append(streamId, seal) {
-          const recorded = await driver.append(streamId, seal);
-          if (toLose === 0) return recorded;
-          toLose -= 1;
-          lost += 1;
-          throw new StoreUnavailableError(driver.name, {
-            transient: true,
-            message: 'the connection dropped after the append committed (a lost reply, simulated)',
-          });
+          return reply(await driver.append(streamId, seal));
         },
         readStreamPage: (streamId, options) => driver.readStreamPage(streamId, options),
         readAllPage: (options) => driver.readAllPage(options),
@@ -58,6 +62,7 @@ export function lostReplies(): LostReplies {
       // Optional members stay absent when the driver has none: the kernel picks its fallback by their presence.
       if (driver.onAppended) wrapped.onAppended = (listener) => driver.onAppended!(listener);
       if (driver.subscribeToAll) wrapped.subscribeToAll = (options) => driver.subscribeToAll!(options);
+      if (driver.appendMany) wrapped.appendMany = async (requests) => reply(await driver.appendMany!(requests));
       return wrapped;
     },
   };
