@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
 import { createPostgresProjectionLeases } from './postgres-projection-leases';
 import { createPostgresProjectionStore } from './postgres-projection-store';
-import { ensureSchema } from './schema';
+import { ensureSchema, SCHEMA_VERSION } from './schema';
 
 /*
  * What the shared lease contract cannot see: the lease lives on the
@@ -102,7 +102,8 @@ describePostgres('PostgreSQL projection leases', () => {
       const versions = await admin.query<{ version: number; description: string }>(
         `SELECT version, description FROM "${schema}".schema_version ORDER BY version`,
       );
-      expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+      // Every later step too: the upgrade runs to the current version.
+      expect(versions.rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
       expect(versions.rows[2]!.description).toMatch(/lease/);
       expect(await projections.getState('standings')).toEqual({ version: 1, checkpoint: 7n });
       expect(await projections.getDocument('standings', 'bloc:kt')).toEqual({ ok: true });
