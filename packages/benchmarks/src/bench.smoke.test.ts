@@ -89,7 +89,9 @@ describe('npm run bench -- --quick', () => {
   it('gives each figure a median of 5 runs with min–max, its baseline ratio and its target', () => {
     for (const result of report.results) expectWellFormed(result, 5);
     const memory = (figure: string) => report.results.find((r) => r.store === 'memory' && r.figure === figure);
-    expect(memory('append-single')?.baseline?.figure).toBe('append-ndjson-single');
+    expect(memory('append-single')?.baseline?.figure).toBe('append-array-hashed-single');
+    expect(memory('append-batched')?.baseline?.figure).toBe('append-array-hashed-batched');
+    expect(report.results.find((r) => r.store === 'sqlite' && r.figure === 'append-single')?.baseline?.figure).toBe('append-ndjson-single');
     expect(memory('append-single')?.target?.text).toBe('≥ 100k events/s');
     expect(memory('rebuild-standings')?.baseline?.figure).toBe('fold-array');
     expect(memory('memory-per-event')?.baseline?.figure).toBe('memory-array');
@@ -99,7 +101,12 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('measures both plain-JS baselines of the issue', () => {
-    expect(figuresOf(report, 'baseline')).toEqual(expect.arrayContaining(['fold-array', 'fold-ndjson', 'append-ndjson-single', 'memory-array']));
+    expect(figuresOf(report, 'baseline')).toEqual(
+      expect.arrayContaining(['fold-array', 'fold-ndjson', 'append-ndjson-single', 'append-array-hashed-single', 'append-array-single', 'memory-array']),
+    );
+    for (const result of report.results.filter((r) => r.baseline)) {
+      expect(result.baseline?.label).toBe(report.results.find((b) => b.store === 'baseline' && b.figure === result.baseline?.figure && b.size === result.baseline.size)?.label);
+    }
   });
 
   it('renders the same report as a table', () => {
@@ -109,6 +116,8 @@ describe('npm run bench -- --quick', () => {
     expect(table).toMatch(/^sqlite — /m);
     expect(table).toMatch(/^ {2}append-single +12 streams × 5 events/m);
     expect(table).toContain('× fold-ndjson');
+    // What each baseline does is printed beside it.
+    expect(table).toMatch(/^ {2}append-array-hashed-single .*SHA-256 chain over JSON\.stringify/m);
   });
 });
 
