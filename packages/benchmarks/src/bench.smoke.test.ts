@@ -131,6 +131,32 @@ describe('npm run bench options', () => {
     expect(renderTable(report)).toContain('postgres: skipped — no PostgreSQL server answered');
   });
 
+  it('runs a tiny province-scale history on memory and SQLite, with progress on stderr', async () => {
+    const run = await bench(['--json', '--scale', '1x3x2', '--stores', 'memory,sqlite']);
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.errors).toEqual([]);
+    expect(report.scale).toEqual({ size: '1x3x2', commands: expect.any(Number), events: expect.any(Number) });
+    const scaleFigures = ['scale-commands', 'scale-import', 'scale-rebuild', 'scale-standings'];
+    expect(figuresOf(report, 'memory')).toEqual(scaleFigures);
+    expect(figuresOf(report, 'sqlite')).toEqual(scaleFigures);
+    expect(figuresOf(report, 'baseline')).toEqual(['scale-parse-hash-ndjson', 'scale-fold-ndjson']);
+    for (const result of report.results) expectWellFormed(result, result.figure === 'scale-standings' ? 21 : 1);
+    const sqlite = (figure: string) => report.results.find((r) => r.store === 'sqlite' && r.figure === figure);
+    expect(sqlite('scale-import')?.baseline?.figure).toBe('scale-parse-hash-ndjson');
+    expect(sqlite('scale-rebuild')?.baseline?.figure).toBe('scale-fold-ndjson');
+    expect(run.stderr).toContain('bench: sqlite: scale-commands: ');
+    expect(run.stderr).toContain('bench: sqlite: scale-import: ');
+    expect(renderTable(report)).toMatch(/^scale 1x3x2: \d+ commands/m);
+  }, 60_000);
+
+  it('refuses a malformed --scale with the usage and exit code 2', async () => {
+    const run = await bench(['--scale', '3x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--scale takes <blocs>x<units>x<years>');
+    expect(run.stdout).toBe('');
+  });
+
   it('refuses an unknown option with the usage and exit code 2', async () => {
     const run = await bench(['--fast']);
     expect(run.code).toBe(2);
