@@ -34,6 +34,8 @@ class InMemoryDriver implements EventStoreDriver {
   /** The last clock reading and its ISO text (see recordedAtNow). */
   private lastMs = Number.NaN;
   private lastIso = '';
+  /** Short strings shared by the events this store holds (see StringPool). */
+  private readonly pool = new StringPool();
 
   constructor(private readonly clock: () => Date) {}
 
@@ -48,20 +50,25 @@ class InMemoryDriver implements EventStoreDriver {
       if (taken) throw new DuplicateEventIdError(event.id, streamId, { streamId: taken.streamId, revision: taken.revision });
     }
     const recordedAt = this.recordedAtNow();
+    const pool = this.pool;
+    const storedStreamId = pool.intern(streamId);
     // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
-    const recorded = sealed.map(
-      (event, index): RecordedEvent => Object.freeze({
+    let previous: Record<string, unknown> | undefined = last?.metadata;
+    const recorded = sealed.map((event, index): RecordedEvent => {
+      const metadata = frozenInPlace(event.metadata, pool, previous);
+      previous = metadata;
+      return Object.freeze({
         id: event.id,
-        streamId,
-        revision: event.revision,
+        streamId: storedStreamId,
+        revision: smallBigInt(event.revision),
         position: BigInt(this.log.length + index + 1),
-        type: event.type,
+        type: pool.intern(event.type),
         schemaVersion: event.schemaVersion,
-        data: frozenCopy(event.data),
-        metadata: frozenInPlace(event.metadata),
+        data: frozenCopy(event.data, pool),
+        metadata,
         recordedAt,
-      }),
-    );
+      });
+    });
     const target = stream ?? [];
     if (!stream) this.streams.set(streamId, target);
     for (const event of recorded) {
@@ -142,6 +149,43 @@ class InMemoryDriver implements EventStoreDriver {
   }
 }
 
+/*
+ * Why a string pool and shared small BigInts: a stored event is mostly short
+ * strings its neighbours hold too (stream and pledge ids, criterion ids,
+ * roles, the actor's ids, a command id repeated as correlation and causation
+ * id), each parsed from its request as a string of its own. Holding one copy
+ * of each roughly halves the heap per stored event, for one map lookup per
+ * short string. The pool is bounded and forgets everything when full, so
+ * unique values (command ids, times) cannot grow it without limit; a value
+ * then simply gets pooled again.
+ */
+
+/** Strings up to this length are pooled; longer ones (titles, notes, hashes) rarely repeat. */
+const POOLED_MAX_LENGTH = 64;
+/** Entries before the pool starts over. */
+const POOL_SIZE = 1 << 16;
+
+/** One copy of each short string the store holds. */
+class StringPool {
+  private strings = new Map<string, string>();
+
+  intern(text: string): string {
+    if (text.length > POOLED_MAX_LENGTH) return text;
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size >= POOL_SIZE) this.strings = new Map();
+    this.strings.set(text, text);
+    return text;
+  }
+}
+
+/** Revisions below this share one BigInt each (most streams are short); revisions are immutable values, so sharing is safe. */
+const SHARED_REVISIONS: readonly bigint[] = Array.from({ length: 1_024 }, (_, i) => BigInt(i));
+
+function smallBigInt(value: bigint): bigint {
+  return value < 1_024n ? SHARED_REVISIONS[Number(value)]! : value;
+}
+
 /**
  * A deep, frozen copy of a payload, with `structuredClone` semantics. Event
  * payloads are plain JSON trees, which this copies and freezes in one pass;
@@ -149,7 +193,8 @@ class InMemoryDriver implements EventStoreDriver {
  * plain (Date, Map, class instances…) and throws, as before, on what cannot
  * be cloned.
  */
-function frozenCopy<T>(value: T): T {
+function frozenCopy<T>(value: T, pool: StringPool): T {
+  if (typeof value === 'string') return pool.intern(value) as T;
   if (typeof value !== 'object' || value === null) {
     return typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
   }
@@ -157,7 +202,7 @@ function frozenCopy<T>(value: T): T {
   if (prototype === Array.prototype && Array.isArray(value)) {
     const copy: unknown[] = [];
     for (let i = 0; i < value.length; i += 1) {
-      if (i in value) copy.push(frozenCopy(value[i] as unknown));
+      if (i in value) copy.push(frozenCopy(value[i] as unknown, pool));
       else copy.length = i + 1; // keep holes, as structuredClone does
     }
     return Object.freeze(copy) as T;
@@ -167,8 +212,8 @@ function frozenCopy<T>(value: T): T {
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(source)) {
       // An own "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
-      if (key === '__proto__') Object.defineProperty(copy, key, { value: frozenCopy(source[key]), enumerable: true });
-      else copy[key] = frozenCopy(source[key]);
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: frozenCopy(source[key], pool), enumerable: true });
+      else copy[key] = frozenCopy(source[key], pool);
     }
     return Object.freeze(copy) as T;
   }
@@ -180,15 +225,39 @@ function frozenCopy<T>(value: T): T {
  * built for this append (a fresh object, not the caller's), so only its
  * nested values need copying. One object less to allocate and copy per event.
  */
-function frozenInPlace<T extends object>(record: T): T {
+function frozenInPlace<T extends object>(record: T, pool: StringPool, previous: Record<string, unknown> | undefined): T {
   const fields = record as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
-      Object.defineProperty(fields, key, { value: frozenCopy(value), enumerable: true, writable: true, configurable: true });
+    // The stream's previous event usually had the same actor: share its frozen copy.
+    const shared = previous?.[key];
+    if (shared !== undefined && sameFlatRecord(value, shared)) {
+      Object.defineProperty(fields, key, { value: shared, enumerable: true, writable: true, configurable: true });
+    } else if (typeof value === 'string') {
+      // The hashes are unique (and prevHash is the previous event's own hash string already).
+      if (key !== 'hash' && key !== 'prevHash') fields[key] = pool.intern(value);
+    } else if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
+      Object.defineProperty(fields, key, { value: frozenCopy(value, pool), enumerable: true, writable: true, configurable: true });
     }
   }
   return Object.freeze(record);
+}
+
+/** True when `a` and `b` are plain objects with the same keys in the same order and the same primitive values (an actor, say); nested objects compare unequal. */
+function sameFlatRecord(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(a) || Array.isArray(b)) return false;
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    if (key !== other[i]) return false;
+    const value = (a as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null) return false;
+    if (!Object.is(value, (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 function deepFreeze<T>(value: T): T {
