@@ -49,6 +49,22 @@ describe('in-memory store representation', () => {
     expect(event!.data).toEqual({ note: 'Minh chứng số 1', tags: ['a'] });
   });
 
+  it("keeps each event's own values where it shares others with the event before it", async () => {
+    const store = createInMemoryEventStore();
+    const events = [
+      { type: 'A', data: { pledgeId: 'p-1', points: 1, tags: ['x', 'y'], nested: { k: 'v' } }, metadata: { commandId: 'c-1', correlationId: 'c-1', causationId: 'c-0' } },
+      { type: 'A', data: { pledgeId: 'p-1', points: 2, tags: ['x', 'z'], nested: { k: 'w' } }, metadata: { commandId: 'c-2', correlationId: 'c-1', causationId: 'c-2' } },
+      { type: 'B', data: { pledgeId: 'p-2', tags: ['x'], extra: 'p-1' }, metadata: { commandId: 'c-2', correlationId: 'c-2', causationId: 'c-2' } },
+    ];
+    await store.appendToStream('s-5', events.slice(0, 1), { expectedRevision: 'no_stream' });
+    await store.appendToStream('s-5', events.slice(1), { expectedRevision: 0n });
+    const read = await readAll(store, 's-5');
+    expect(read.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata, prevHash: undefined, hash: undefined } }))).toEqual(
+      events.map((e) => ({ ...e, metadata: { ...e.metadata, prevHash: undefined, hash: undefined } })),
+    );
+    expect(read.map((e) => e.streamId)).toEqual(['s-5', 's-5', 's-5']);
+  });
+
   it('gives revisions and positions as bigints, past the shared small revisions too', async () => {
     const store = createInMemoryEventStore();
     const events = Array.from({ length: 1_030 }, (_, n) => ({ type: 'A', data: { n } }));

