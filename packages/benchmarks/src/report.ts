@@ -161,7 +161,11 @@ export function renderTable(report: BenchReport): string {
       `load ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
   );
   lines.push(
-    `${report.scale ? `scale ${report.scale.size}: ${report.scale.commands} commands, ${report.scale.events} events; one timed run per figure, standings reads a median; ` : ''}median of ${report.runs} runs after warm-up (≥ ${report.warmup} run${report.warmup === 1 ? '' : 's'}), seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`,
+    `${
+      report.scale
+        ? `scale ${report.scale.size}: ${report.scale.commands} commands, ${report.scale.events} events; one timed run per figure (standings: the median of its reads)`
+        : `median of ${report.runs} runs after warm-up (≥ ${report.warmup} run${report.warmup === 1 ? '' : 's'})`
+    }, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`,
   );
   for (const store of STORE_ORDER) {
     const rows = report.results.filter((r) => r.store === store);
