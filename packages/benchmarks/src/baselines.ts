@@ -5,9 +5,10 @@
  * decider's `evolve`) over an in-memory array, or after reading and parsing
  * an NDJSON file (the interchange format of `thidua export`); writes append NDJSON lines to a file.
  */
+import * as cryptoModule from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInMemoryEventStore, recordedFromNdjson, toNdjsonLine, type NdjsonEvent, type RecordedEvent } from '@thidua/eventsourcing';
+import { createInMemoryEventStore, recordedFromNdjson, toNdjsonLine, type NdjsonEvent, type NewEvent, type RecordedEvent } from '@thidua/eventsourcing';
 import { initialPledgeState, pledgeModule, thiduaRegistry, type PledgeEvent, type PledgeState } from '@thidua/domain';
 import { foldProjection } from '@thidua/eventsourcing/testing';
 import { standingsProjection } from '@thidua/projections';
@@ -15,6 +16,21 @@ import { appendGrouped, appendInChunks, appendInterleaved } from './append-workl
 import { collectGarbage, durationMs, measure, ratePerSecond, stats, type RunCounts } from './measure';
 import { result, type FigureResult } from './report';
 import type { StreamPlan, Workload } from './workload';
+
+/** Which plain-JS append a store's appends are compared with (see {@link Baselines.append}). */
+export type AppendBaseline = 'array-hashed' | 'array' | 'ndjson';
+
+const APPEND_LABELS: Record<AppendBaseline, string> = {
+  'array-hashed': 'push onto plain arrays with a SHA-256 chain over JSON.stringify (no validation, no copy)',
+  array: 'push onto plain arrays (no validation, no hash, no copy)',
+  ndjson: 'JSON.stringify + fs.writeSync to an NDJSON file (no validation, hash, index or fsync)',
+};
+
+/** SHA-256 hex of a string: the one-shot `crypto.hash` where Node has it (≥ 20.12). */
+function sha256Hex(text: string): string {
+  const oneShot = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+  return oneShot ? oneShot('sha256', text, 'hex') : cryptoModule.createHash('sha256').update(text).digest('hex');
+}
 
 /** Order of a campaign-year log: one call per stream, or one event per call across all streams. */
 export type LogOrder = 'grouped' | 'interleaved';
@@ -25,19 +41,27 @@ export function fromNdjsonLine(line: string, position: number): RecordedEvent {
   return recordedFromNdjson(parsed, BigInt(parsed.revision), BigInt(position));
 }
 
-/** Reads an NDJSON file and parses every line. */
+/**
+ * Reads an NDJSON file and parses every line: the fastest plain-JS way this
+ * machine knows. The file is read as bytes and each line decoded on its own:
+ * decoding the whole file as one string makes it a two-byte string as soon
+ * as one character is not Latin-1 (every Vietnamese name is), which costs
+ * more than the parsing; per line, most lines stay one-byte.
+ */
 export function readNdjson(path: string): RecordedEvent[] {
-  const text = readFileSync(path, 'utf8');
+  const bytes = readFileSync(path);
   const events: RecordedEvent[] = [];
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (end > start) events.push(fromNdjsonLine(text.slice(start, end), events.length + 1));
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) events.push(fromNdjsonLine(bytes.toString('utf8', start, end), events.length + 1));
     start = end + 1;
   }
   return events;
 }
+
+const NEWLINE = 0x0a;
 
 /** The standings projection's fold over plain events, documents in a Map: no store, no runner, no commits. */
 export function foldStandings(events: Iterable<RecordedEvent>): ReadonlyMap<string, unknown> {
@@ -209,66 +233,110 @@ export class Baselines {
   }
 
   /**
-   * Appending the pledge events as NDJSON lines to a file, one `write` per
-   * event (`append-ndjson-single`) or per stream (`append-ndjson-batched`):
-   * the cost of writing the bytes, without validation, hashing, indexes or
-   * fsync.
+   * The same appends without an event store, in the same order (one event
+   * per call across all streams for `single`, one call per stream for
+   * `batched`), each the fastest plain-JS way to do that work:
+   *
+   * - `array-hashed`: push an envelope (revision, position, time, metadata
+   *   with `prevHash`/`hash`) onto a per-stream array and a global log, the
+   *   hash a SHA-256 over the previous hash and `JSON.stringify` of the
+   *   event — the store's hash-chain work without validation, canonical key
+   *   order, checks or copies. The yardstick of the in-memory store.
+   * - `array`: the same push with no hashing: the floor of any in-memory append.
+   * - `ndjson`: `JSON.stringify` each event and `fs.writeSync` it to a file
+   *   (no validation, hashing, index or fsync). The yardstick of the durable
+   *   stores, whose appends end in a write.
    */
-  async append(mode: 'single' | 'batched', workload: Workload): Promise<FigureResult> {
+  async append(mode: 'single' | 'batched', workload: Workload, kind: AppendBaseline = 'ndjson'): Promise<FigureResult> {
     const size = sizeOf(workload.streams, workload.eventsPerStream);
-    const figure = `append-ndjson-${mode}`;
+    const figure = `append-${kind}-${mode}`;
     return this.once(figure, size, async () => {
-      const line = (stream: StreamPlan, revision: number) => {
-        const event = stream.events[revision]!;
-        return `${JSON.stringify({
-          streamId: stream.streamId,
-          revision: String(revision),
-          id: event.id,
-          type: event.type,
-          schemaVersion: 1,
-          data: event.data,
-          metadata: event.metadata,
-          recordedAt: new Date().toISOString(),
-        })}\n`;
-      };
-      const samples = await measure(this.counts, {
-        setup: async () => {
-          const path = join(this.dir, `append-${(this.files += 1)}.ndjson`);
-          return { path, fd: openSync(path, 'a') };
-        },
-        run: async ({ fd }) => {
-          let written = 0;
-          if (mode === 'batched') {
-            for (const stream of workload.pledges) {
-              writeSync(fd, stream.events.map((_, revision) => line(stream, revision)).join(''));
-              written += stream.events.length;
-            }
-          } else {
-            for (let revision = 0; revision < workload.eventsPerStream; revision += 1) {
-              for (const stream of workload.pledges) {
-                writeSync(fd, line(stream, revision));
-                written += 1;
-              }
-            }
-          }
-          return written;
-        },
-        teardown: async ({ path, fd }) => {
-          closeSync(fd);
-          rmSync(path, { force: true });
-        },
-      });
+      const samples = kind === 'ndjson' ? await this.appendNdjson(mode, workload) : await this.appendArray(mode, workload, kind === 'array-hashed');
       return result(
         {
           store: 'baseline',
           figure,
-          label: mode === 'single' ? 'NDJSON append, one write per event' : 'NDJSON append, one write per stream',
+          label: `${APPEND_LABELS[kind]}, ${mode === 'single' ? 'one event per call' : 'one call per stream'}`,
           size,
           unit: 'events/s',
           better: 'higher',
         },
         ratePerSecond(samples),
       );
+    });
+  }
+
+  private async appendArray(mode: 'single' | 'batched', workload: Workload, hashed: boolean) {
+    type Plain = { id: string; streamId: string; revision: number; position: number; type: string; data: unknown; metadata: Record<string, unknown>; recordedAt: string };
+    const rounds = workload.eventsPerStream;
+    return measure(this.counts, {
+      setup: async () => ({ log: [] as Plain[], streams: new Map<string, Plain[]>() }),
+      run: async ({ log, streams }) => {
+        const push = (streamId: string, events: readonly NewEvent[], from: number, to: number) => {
+          let stream = streams.get(streamId);
+          if (!stream) streams.set(streamId, (stream = []));
+          const recordedAt = new Date().toISOString();
+          for (let revision = from; revision < to; revision += 1) {
+            const event = events[revision]!;
+            const prevHash = stream.length === 0 ? null : (stream[stream.length - 1]!.metadata['hash'] as string);
+            const hash = hashed ? sha256Hex(`${prevHash ?? ''}\n${JSON.stringify({ streamId, revision, type: event.type, data: event.data, metadata: event.metadata })}`) : null;
+            const recorded: Plain = { id: event.id ?? '', streamId, revision, position: log.length + 1, type: event.type, data: event.data, metadata: { ...event.metadata, prevHash, hash }, recordedAt };
+            stream.push(recorded);
+            log.push(recorded);
+          }
+        };
+        if (mode === 'batched') {
+          for (const stream of workload.pledges) push(stream.streamId, stream.events, 0, stream.events.length);
+        } else {
+          for (let round = 0; round < rounds; round += 1) {
+            for (const stream of workload.pledges) if (round < stream.events.length) push(stream.streamId, stream.events, round, round + 1);
+          }
+        }
+        return log.length;
+      },
+    });
+  }
+
+  private async appendNdjson(mode: 'single' | 'batched', workload: Workload) {
+    const line = (stream: StreamPlan, revision: number) => {
+      const event = stream.events[revision]!;
+      return `${JSON.stringify({
+        streamId: stream.streamId,
+        revision: String(revision),
+        id: event.id,
+        type: event.type,
+        schemaVersion: 1,
+        data: event.data,
+        metadata: event.metadata,
+        recordedAt: new Date().toISOString(),
+      })}\n`;
+    };
+    return measure(this.counts, {
+      setup: async () => {
+        const path = join(this.dir, `append-${(this.files += 1)}.ndjson`);
+        return { path, fd: openSync(path, 'a') };
+      },
+      run: async ({ fd }) => {
+        let written = 0;
+        if (mode === 'batched') {
+          for (const stream of workload.pledges) {
+            writeSync(fd, stream.events.map((_, revision) => line(stream, revision)).join(''));
+            written += stream.events.length;
+          }
+        } else {
+          for (let revision = 0; revision < workload.eventsPerStream; revision += 1) {
+            for (const stream of workload.pledges) {
+              writeSync(fd, line(stream, revision));
+              written += 1;
+            }
+          }
+        }
+        return written;
+      },
+      teardown: async ({ path, fd }) => {
+        closeSync(fd);
+        rmSync(path, { force: true });
+      },
     });
   }
 

@@ -89,7 +89,9 @@ describe('npm run bench -- --quick', () => {
   it('gives each figure a median of 5 runs with min–max, its baseline ratio and its target', () => {
     for (const result of report.results) expectWellFormed(result, 5);
     const memory = (figure: string) => report.results.find((r) => r.store === 'memory' && r.figure === figure);
-    expect(memory('append-single')?.baseline?.figure).toBe('append-ndjson-single');
+    expect(memory('append-single')?.baseline?.figure).toBe('append-array-hashed-single');
+    expect(memory('append-batched')?.baseline?.figure).toBe('append-array-hashed-batched');
+    expect(report.results.find((r) => r.store === 'sqlite' && r.figure === 'append-single')?.baseline?.figure).toBe('append-ndjson-single');
     expect(memory('append-single')?.target?.text).toBe('≥ 100k events/s');
     expect(memory('rebuild-standings')?.baseline?.figure).toBe('fold-array');
     expect(memory('memory-per-event')?.baseline?.figure).toBe('memory-array');
@@ -99,7 +101,12 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('measures both plain-JS baselines of the issue', () => {
-    expect(figuresOf(report, 'baseline')).toEqual(expect.arrayContaining(['fold-array', 'fold-ndjson', 'append-ndjson-single', 'memory-array']));
+    expect(figuresOf(report, 'baseline')).toEqual(
+      expect.arrayContaining(['fold-array', 'fold-ndjson', 'append-ndjson-single', 'append-array-hashed-single', 'append-array-single', 'memory-array']),
+    );
+    for (const result of report.results.filter((r) => r.baseline)) {
+      expect(result.baseline?.label).toBe(report.results.find((b) => b.store === 'baseline' && b.figure === result.baseline?.figure && b.size === result.baseline.size)?.label);
+    }
   });
 
   it('renders the same report as a table', () => {
@@ -109,6 +116,8 @@ describe('npm run bench -- --quick', () => {
     expect(table).toMatch(/^sqlite — /m);
     expect(table).toMatch(/^ {2}append-single +12 streams × 5 events/m);
     expect(table).toContain('× fold-ndjson');
+    // What each baseline does is printed beside it.
+    expect(table).toMatch(/^ {2}append-array-hashed-single .*SHA-256 chain over JSON\.stringify/m);
   });
 });
 
@@ -120,6 +129,32 @@ describe('npm run bench options', () => {
     expect(report.results).toEqual([]);
     expect(report.skipped).toEqual([{ store: 'postgres', reason: expect.stringContaining('no PostgreSQL server answered at postgres://postgres@127.0.0.1:1/none') }]);
     expect(renderTable(report)).toContain('postgres: skipped — no PostgreSQL server answered');
+  });
+
+  it('runs a tiny province-scale history on memory and SQLite, with progress on stderr', async () => {
+    const run = await bench(['--json', '--scale', '1x3x2', '--stores', 'memory,sqlite']);
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.errors).toEqual([]);
+    expect(report.scale).toEqual({ size: '1x3x2', commands: expect.any(Number), events: expect.any(Number) });
+    const scaleFigures = ['scale-commands', 'scale-import', 'scale-rebuild', 'scale-standings'];
+    expect(figuresOf(report, 'memory')).toEqual(scaleFigures);
+    expect(figuresOf(report, 'sqlite')).toEqual(scaleFigures);
+    expect(figuresOf(report, 'baseline')).toEqual(['scale-parse-hash-ndjson', 'scale-fold-ndjson']);
+    for (const result of report.results) expectWellFormed(result, result.figure === 'scale-standings' ? 21 : 1);
+    const sqlite = (figure: string) => report.results.find((r) => r.store === 'sqlite' && r.figure === figure);
+    expect(sqlite('scale-import')?.baseline?.figure).toBe('scale-parse-hash-ndjson');
+    expect(sqlite('scale-rebuild')?.baseline?.figure).toBe('scale-fold-ndjson');
+    expect(run.stderr).toContain('bench: sqlite: scale-commands: ');
+    expect(run.stderr).toContain('bench: sqlite: scale-import: ');
+    expect(renderTable(report)).toMatch(/^scale 1x3x2: \d+ commands/m);
+  }, 60_000);
+
+  it('refuses a malformed --scale with the usage and exit code 2', async () => {
+    const run = await bench(['--scale', '3x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--scale takes <blocs>x<units>x<years>');
+    expect(run.stdout).toBe('');
   });
 
   it('refuses an unknown option with the usage and exit code 2', async () => {

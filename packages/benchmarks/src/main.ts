@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Baselines } from './baselines';
 import { renderJson, renderTable, type BenchReport, type FigureError, type FigureResult, type MachineInfo, type StoreName } from './report';
+import { describeScale, parseScale, runScaleSuite, ScaleBaselines, scaleHistory, ScaleSyntaxError, type ScaleSize } from './scale';
 import { memorySuite } from './suites/memory';
 import { DEFAULT_POSTGRES_URL, postgresSuite, whyPostgresUnavailable } from './suites/postgres';
 import { runSuite, SELECTABLE_FIGURES } from './suites/run-suite';
@@ -27,6 +28,8 @@ export interface BenchOptions {
   /** Only these figures (see SELECTABLE_FIGURES), or all when null. */
   figures: readonly string[] | null;
   postgresUrl: string;
+  /** Instead of the figures: the province-scale history of this size (`--scale`). */
+  scale: ScaleSize | null;
   /** Progress lines for people. */
   progress(message: string): void;
 }
@@ -66,6 +69,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const errors: FigureError[] = [];
   const skipped: BenchReport['skipped'] = [];
   const stores: BenchReport['stores'] = [];
+  const history = options.scale ? scaleHistory(options.scale, { seed: options.seed }) : null;
+  const scaleBaselines = history ? new ScaleBaselines(history) : null;
+  if (history) options.progress(`scale ${describeScale(history.size)}: ${history.commandCount} commands, ${history.eventCount} events`);
   try {
     for (const name of options.stores) {
       let suite: StoreUnderTest;
@@ -82,6 +88,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         suite = postgresSuite({ quick: options.quick, url: options.postgresUrl });
       }
       stores.push({ store: suite.name, note: suite.note });
+      if (history && scaleBaselines) {
+        const outcome = await runScaleSuite(suite, { history, baselines: scaleBaselines, dir, progress: options.progress });
+        results.push(...outcome.results);
+        errors.push(...outcome.errors);
+        continue;
+      }
       const outcome = await runSuite(suite, {
         counts,
         baselines,
@@ -100,12 +112,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     startedAt,
     durationMs: Date.now() - started,
     quick: options.quick,
+    ...(history ? { scale: { size: describeScale(history.size), commands: history.commandCount, events: history.eventCount } } : {}),
     seed: options.seed,
     warmup: options.warmup,
     runs: options.runs,
     machine,
     stores,
-    results: [...baselines.results, ...results],
+    results: [...baselines.results, ...(scaleBaselines?.results ?? []), ...results],
     skipped,
     errors,
   };
@@ -125,6 +138,9 @@ const USAGE = `usage: npm run bench [-- options]
   --seed <n>          workload seed (default 1)
   --figures <list>    only these (comma-separated): ${SELECTABLE_FIGURES.join(', ')}
                       (rebuild-standings also measures read-stream and rehydrate; scaling-ratio both scaling runs)
+  --scale <size>      instead of the figures: a province-scale history, <blocs>x<units>x<years>
+                      (e.g. 40x25x10) or a number of province years (10, 100, 1000), run as
+                      commands, imported from its NDJSON export, rebuilt and read, on each store
   --pg-url <url>      PostgreSQL server (default $THIDUA_BENCH_DATABASE_URL or ${DEFAULT_POSTGRES_URL})
 `;
 
@@ -157,6 +173,7 @@ export function parseArgs(argv: readonly string[], env: MainIo['env']): Omit<Ben
     seed: 1,
     figures: null as readonly string[] | null,
     postgresUrl: env['THIDUA_BENCH_DATABASE_URL'] ?? DEFAULT_POSTGRES_URL,
+    scale: null as ScaleSize | null,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -195,6 +212,14 @@ export function parseArgs(argv: readonly string[], env: MainIo['env']): Omit<Ben
         break;
       case '--seed':
         parsed.seed = positiveInteger('--seed', value(), 0);
+        break;
+      case '--scale':
+        try {
+          parsed.scale = parseScale(value() ?? '');
+        } catch (error) {
+          if (error instanceof ScaleSyntaxError) throw new UsageError(error.message);
+          throw error;
+        }
         break;
       case '--pg-url': {
         const url = value();

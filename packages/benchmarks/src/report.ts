@@ -35,7 +35,7 @@ export interface FigureResult {
   /** Timed runs behind the median (after the warm-up). */
   runs: number;
   /** The matching plain-JS baseline and `median / baseline median`. */
-  baseline: { figure: string; size: string; median: number; ratio: number } | null;
+  baseline: { figure: string; label: string; size: string; median: number; ratio: number } | null;
   target: TargetCheck | null;
   /** Anything a reader needs to read the number right (writers, durability…). */
   note?: string;
@@ -68,6 +68,8 @@ export interface BenchReport {
   startedAt: string;
   durationMs: number;
   quick: boolean;
+  /** Present on a `--scale` run: the history's size (`BxUxY`) and what it holds. */
+  scale?: { size: string; commands: number; events: number };
   seed: number;
   warmup: number;
   runs: number;
@@ -97,7 +99,7 @@ export function result(
     max: measured.max,
     runs: measured.samples.length,
     baseline: matched
-      ? { figure: matched.figure, size: matched.size, median: matched.median, ratio: measured.median / matched.median }
+      ? { figure: matched.figure, label: matched.label, size: matched.size, median: matched.median, ratio: measured.median / matched.median }
       : null,
     target: target ? target(measured.median, matched) : null,
   };
@@ -151,6 +153,7 @@ const STORE_ORDER: readonly (StoreName | 'baseline')[] = ['baseline', 'memory', 
 /** A plain-text table, one section per store, then what was skipped or failed. */
 export function renderTable(report: BenchReport): string {
   const header = ['figure', 'size', 'median', 'unit', 'min–max', 'vs baseline', 'target'];
+  const baselineHeader = ['figure', 'size', 'median', 'unit', 'min–max', 'what it does'];
   const lines: string[] = [];
   const m = report.machine;
   lines.push(
@@ -158,7 +161,11 @@ export function renderTable(report: BenchReport): string {
       `load ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
   );
   lines.push(
-    `median of ${report.runs} runs after warm-up (≥ ${report.warmup} run${report.warmup === 1 ? '' : 's'}), seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`,
+    `${
+      report.scale
+        ? `scale ${report.scale.size}: ${report.scale.commands} commands, ${report.scale.events} events; one timed run per figure (standings: the median of its reads)`
+        : `median of ${report.runs} runs after warm-up (≥ ${report.warmup} run${report.warmup === 1 ? '' : 's'})`
+    }, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s in all`,
   );
   for (const store of STORE_ORDER) {
     const rows = report.results.filter((r) => r.store === store);
@@ -171,10 +178,12 @@ export function renderTable(report: BenchReport): string {
       formatValue(r.median, r.unit),
       r.unit === 'ratio' ? '' : r.unit,
       `${formatValue(r.min, r.unit)}–${formatValue(r.max, r.unit)}`,
-      r.baseline ? `${formatRatio(r.baseline.ratio)} ${r.baseline.figure}` : '',
-      r.target ? `${r.target.met ? 'met' : 'MISSED'} (${r.target.text})` : '',
+      // A baseline's row says what it does; a store's row how far it is from its baseline.
+      ...(store === 'baseline'
+        ? [r.label]
+        : [r.baseline ? `${formatRatio(r.baseline.ratio)} ${r.baseline.figure}` : '', r.target ? `${r.target.met ? 'met' : 'MISSED'} (${r.target.text})` : '']),
     ]);
-    lines.push(...alignColumns([header, ...cells]));
+    lines.push(...alignColumns([store === 'baseline' ? baselineHeader : header, ...cells]));
     const notes = rows.filter((r) => r.note).map((r) => `  ${r.figure}: ${r.note}`);
     lines.push(...notes);
   }

@@ -1,4 +1,7 @@
-import { adminPool, describePostgres, testSchemas } from './__fixtures__/postgres-target';
+import { CorruptLogError, type RecordedEvent } from '@thidua/eventsourcing';
+import { counterRegistry } from '@thidua/eventsourcing/testing';
+import { adminPool, describePostgres, TEST_DATABASE_URL, testSchemas } from './__fixtures__/postgres-target';
+import { createPostgresEventStore } from './postgres-event-store';
 import { readAllText } from './read';
 import { ensureSchema, quoteIdent } from './schema';
 
@@ -57,6 +60,42 @@ describePostgres('read plans', () => {
     } finally {
       await client.query('RESET plan_cache_mode').catch(() => undefined);
       client.release();
+    }
+  });
+
+  /*
+   * Reads hand payloads and metadata out as text, parsed when used, and the
+   * registry validates each distinct payload text once: a row changed in
+   * the database after a good read is another text, and still refused.
+   */
+  it('refuses a payload made invalid in the database after it was read and validated, naming stream and revision', async () => {
+    const schema = schemas.next();
+    const store = createPostgresEventStore({ connectionString: TEST_DATABASE_URL, schema, registry: counterRegistry });
+    const read = async (): Promise<RecordedEvent[]> => {
+      const events: RecordedEvent[] = [];
+      for await (const event of store.readStream('pledge-x')) events.push(event);
+      return events;
+    };
+    try {
+      await store.appendToStream('pledge-x', [{ type: 'Added', data: { counterId: 'x', amount: 2 } }, { type: 'Added', data: { counterId: 'x', amount: 3 } }], { expectedRevision: 'no_stream' });
+      const [first, second] = await read();
+      expect(first).toMatchObject({ revision: 0n, data: { counterId: 'x', amount: 2 }, metadata: { prevHash: null } });
+      expect(second?.metadata.prevHash).toBe(first?.metadata.hash);
+      expect((await read()).map((e) => e.data)).toEqual([{ counterId: 'x', amount: 2 }, { counterId: 'x', amount: 3 }]);
+      // An amount must be a positive integer.
+      await admin.query(`UPDATE ${quoteIdent(schema)}.events SET data = '{"counterId": "x", "amount": -3}' WHERE stream_id = 'pledge-x' AND revision = 1`);
+      const refusal = await read().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(CorruptLogError);
+      expect(refusal).toMatchObject({ code: 'corrupt_log', streamId: 'pledge-x', revision: 1n });
+      // Raw reads show what is stored, parsed on access.
+      const raw: RecordedEvent[] = [];
+      for await (const event of store.readStream('pledge-x', { raw: true })) raw.push(event);
+      expect(raw.map((e) => e.data)).toEqual([{ counterId: 'x', amount: 2 }, { counterId: 'x', amount: -3 }]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -22,3 +22,5 @@ export type { AnchorFile } from '../audit/anchor-file';
 export { checkExpectedRevision } from '../event-store/expected-revision';
 export { matchesFilter } from '../event-store/filter';
 export { pollingSubscription, type PageReader } from './polling-subscription';
+// Events whose payload and metadata are parsed on first access, for drivers that read them as JSON text.
+export { recordedFromJsonText } from '../envelope/lazy-json-event';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RecordedEvent } from '../envelope/envelope';
+import { unparsedPayloadOf, withPayload } from '../envelope/lazy-json-event';
 import { CorruptLogError, ValidationError } from '../errors/errors';
 import { issuesFromZod } from '../errors/from-zod';
 
@@ -51,6 +52,9 @@ export interface VersionedPayload {
  */
 export class EventRegistry {
   private readonly definitions = new Map<string, EventDefinition>();
+  /** Payload texts already read and found valid, per type (see `read`). */
+  private validated = new Map<string, Map<string, ValidatedPayload>>();
+  private validatedCount = 0;
 
   constructor(definitions: Iterable<EventDefinition> = []) {
     for (const definition of definitions) this.register(definition);
@@ -102,8 +106,27 @@ export class EventRegistry {
     return { schemaVersion: version, data: parsed.data };
   }
 
-  /** Parses and upcasts an event read from a store. Throws `corrupt_log` naming its stream and revision. */
+  /**
+   * Parses and upcasts an event read from a store. Throws `corrupt_log`
+   * naming its stream and revision.
+   *
+   * A store that hands out payloads as their JSON text (see
+   * `recordedFromJsonText`) gets each distinct text validated once: the
+   * outcome for the very same bytes, type and version is remembered (as the
+   * parsed, upcast payload's JSON) and the next read of them only parses
+   * that. Schemas and upcasters are pure functions of the payload, so this
+   * is the same answer, not a weaker check: a payload whose bytes changed
+   * in the store is another text and is validated again. Bounded: the
+   * memory forgets everything past {@link MAX_VALIDATED_PAYLOADS} texts.
+   */
   read<E extends RecordedEvent>(event: E): E {
+    const text = unparsedPayloadOf(event);
+    if (text !== undefined) {
+      const known = this.validated.get(event.type)?.get(text);
+      if (known !== undefined && known.storedVersion === event.schemaVersion) {
+        return withPayload(event, known.schemaVersion, JSON.parse(known.json) as unknown);
+      }
+    }
     const result = this.lift(event.type, event.schemaVersion, event.data);
     if (!result.ok) {
       throw new CorruptLogError(event.streamId, event.revision, result.reason, {
@@ -113,8 +136,22 @@ export class EventRegistry {
         ...(result.issues ? { issues: result.issues } : {}),
       });
     }
+    if (text !== undefined) this.remember(event.type, event.schemaVersion, text, result.value);
     if (result.value.schemaVersion === event.schemaVersion && result.value.data === event.data) return event;
-    return { ...event, schemaVersion: result.value.schemaVersion, data: result.value.data };
+    return withPayload(event, result.value.schemaVersion, result.value.data);
+  }
+
+  private remember(type: string, storedVersion: number, text: string, value: VersionedPayload): void {
+    // Only what JSON gives back exactly (a Date or undefined from a transform would not).
+    if (!isPlainJson(value.data)) return;
+    if (this.validatedCount >= MAX_VALIDATED_PAYLOADS) {
+      this.validated = new Map();
+      this.validatedCount = 0;
+    }
+    let texts = this.validated.get(type);
+    if (!texts) this.validated.set(type, (texts = new Map()));
+    if (!texts.has(text)) this.validatedCount += 1;
+    texts.set(text, { storedVersion, schemaVersion: value.schemaVersion, json: JSON.stringify(value.data) });
   }
 
   private lift(
@@ -153,6 +190,33 @@ export class EventRegistry {
     }
     return { ok: true, value: { schemaVersion: version, data: parsed.data } };
   }
+}
+
+/** Distinct payload texts whose validation `EventRegistry.read` remembers, all types together (a few MB at most). */
+export const MAX_VALIDATED_PAYLOADS = 20_000;
+
+/** A payload text found valid: the version it was stored at, and the parsed, upcast payload as JSON. */
+interface ValidatedPayload {
+  storedVersion: number;
+  schemaVersion: number;
+  json: string;
+}
+
+/** True when `JSON.parse(JSON.stringify(value))` is deeply equal to `value`: plain objects and arrays of finite numbers, strings, booleans and null. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (!(i in value) || !isPlainJson(value[i])) return false;
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || !isPlainJson((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 function describe(issues: { path: string; message: string }[]): string {
