@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../envelope/envelope';
+import type { SealedEvent } from '../hash-chain/hash-chain';
 import type { AnchorFile } from '../audit/anchor-file';
 import type { CreateEventStoreOptions, EventStore, StoreBookkeeping, StoreCapabilities } from '../event-store/event-store';
 import { matchesFilter } from '../event-store/filter';
@@ -59,22 +60,7 @@ class InMemoryDriver implements EventStoreDriver {
     // The stream's own stored id, and each event's fields shared with the one before it when equal (see `frozenCopy`).
     const storedStreamId = stream?.[0]?.streamId ?? streamId;
     let before: RecordedEvent | undefined = last;
-    // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
-    const recorded = sealed.map((event, index): RecordedEvent => {
-      const stored: RecordedEvent = Object.freeze({
-        id: event.id,
-        streamId: storedStreamId,
-        revision: smallBigInt(event.revision),
-        position: BigInt(this.log.length + index + 1),
-        type: before?.type === event.type ? before.type : this.types.intern(event.type),
-        schemaVersion: event.schemaVersion,
-        data: frozenCopy(event.data, before?.data),
-        metadata: frozenInPlace(event.metadata, before?.metadata),
-        recordedAt,
-      });
-      before = stored;
-      return stored;
-    });
+    const recorded = sealed.map((event, index): RecordedEvent => (before = this.stored(event, storedStreamId, this.log.length + index + 1, before, recordedAt)));
     const target = stream ?? [];
     if (!stream) this.streams.set(streamId, target);
     for (const event of recorded) {
@@ -84,6 +70,25 @@ class InMemoryDriver implements EventStoreDriver {
     }
     if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
     return recorded;
+  }
+
+  /**
+   * A sealed event as the store keeps it: frozen like its payload, so reads
+   * hand out the stored object without a copy, and sharing equal fields with
+   * the stream's previous event (`before`) to keep memory per event low.
+   */
+  private stored(event: SealedEvent, streamId: string, position: number, before: RecordedEvent | undefined, recordedAt: string): RecordedEvent {
+    return Object.freeze({
+      id: event.id,
+      streamId,
+      revision: smallBigInt(event.revision),
+      position: BigInt(position),
+      type: before?.type === event.type ? before.type : this.types.intern(event.type),
+      schemaVersion: event.schemaVersion,
+      data: frozenCopy(event.data, before?.data),
+      metadata: frozenInPlace(event.metadata, before?.metadata),
+      recordedAt,
+    });
   }
 
   async appendMany(requests: readonly SealRequest[]): Promise<RecordedEvent[][]> {
@@ -101,6 +106,8 @@ class InMemoryDriver implements EventStoreDriver {
     // Tips of streams an earlier request of this call appended to, and the ids it used.
     const tips = new Map<string, { revision: bigint; hash: string }>();
     const ids = new Set<string>();
+    // The last event built for each stream so far, pushed or not, for `stored` to share fields with.
+    const lastOf = new Map<string, RecordedEvent>();
     let position = this.log.length;
     const batches = requests.map(({ streamId, seal }) => {
       const stream = this.streams.get(streamId);
@@ -115,20 +122,11 @@ class InMemoryDriver implements EventStoreDriver {
       }
       const end = sealed[sealed.length - 1];
       if (end) tips.set(streamId, { revision: end.revision, hash: end.metadata.hash });
-      // Envelopes are frozen like their payloads, so reads can hand out the stored objects without a copy.
-      return sealed.map(
-        (event): RecordedEvent => Object.freeze({
-          id: event.id,
-          streamId,
-          revision: event.revision,
-          position: BigInt((position += 1)),
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: frozenCopy(event.data),
-          metadata: frozenInPlace(event.metadata),
-          recordedAt,
-        }),
-      );
+      const previous = lastOf.get(streamId) ?? last;
+      let before: RecordedEvent | undefined = previous;
+      const recorded = sealed.map((event): RecordedEvent => (before = this.stored(event, previous?.streamId ?? streamId, (position += 1), before, recordedAt)));
+      if (before) lastOf.set(streamId, before);
+      return recorded;
     });
     for (const recorded of batches) {
       const first = recorded[0];
