@@ -7,11 +7,11 @@ describe('parseScale', () => {
     expect(parseScale('40x25x10')).toEqual({ blocs: 40, units: 25, years: 10 });
   });
 
-  it('reads a number of province years as the demo bloc (5 units) spread over up to a decade', () => {
-    expect(parseScale('1')).toEqual({ blocs: 1, units: 5, years: 1 });
-    expect(parseScale('10')).toEqual({ blocs: 1, units: 5, years: 10 });
-    expect(parseScale('100')).toEqual({ blocs: 10, units: 5, years: 10 });
-    expect(parseScale('1000')).toEqual({ blocs: 100, units: 5, years: 10 });
+  it('reads a number of province years (20 blocs of 15 units) spread over up to a decade', () => {
+    expect(parseScale('1')).toEqual({ blocs: 20, units: 15, years: 1 });
+    expect(parseScale('10')).toEqual({ blocs: 20, units: 15, years: 10 });
+    expect(parseScale('100')).toEqual({ blocs: 200, units: 15, years: 10 });
+    expect(parseScale('1000')).toEqual({ blocs: 2000, units: 15, years: 10 });
   });
 
   it.each(['', 'big', '0', '2x1x1', '0x5x1', '1x5x0', '1x5', '1x5x91'])('refuses %j', (text) => {
@@ -45,8 +45,8 @@ describe('scaleHistory', () => {
 
   it('announces a 1000× history (the whole country over a decade) without generating it', () => {
     const history = scaleHistory(parseScale('1000'));
-    // Per bloc: establish, 5 admissions, the first flag; per year 1 launch, 5 pledges, open, 135 scores, close; 9 hand-overs.
-    expect(history.commandCount).toBe(100 * (7 + 10 * 143 + 9));
-    expect(history.blocIds).toHaveLength(100);
+    // Per bloc: establish, 15 admissions, the first flag; per year 1 launch, 15 pledges, open, 405 scores, close; 9 hand-overs.
+    expect(history.commandCount).toBe(2000 * (17 + 10 * 423 + 9));
+    expect(history.blocIds).toHaveLength(2000);
   });
 });

@@ -7,7 +7,7 @@
  * passes to the next unit. Everything derives from the sizes and a seed.
  */
 import { pledgeIdOf, type ThiduaCommand } from '@thidua/domain';
-import { CRITERIA, UNITS } from '@thidua/domain/demo';
+import { CRITERIA } from '@thidua/domain/demo';
 import type { Actor } from '@thidua/eventsourcing';
 import { createRandom, deterministicUuid } from '../workload';
 
@@ -18,8 +18,12 @@ export interface ScaleSize {
   years: number;
 }
 
-/** A province's year as the demo has it: its blocs × units, one year. */
-export const PROVINCE_YEAR: ScaleSize = { blocs: 1, units: UNITS.length, years: 1 };
+/**
+ * A province's year: about twenty blocs and clusters of some fifteen units
+ * each (the demo's bloc is one of a province's), one year, about 8 500 events.
+ * 1 000 of them are roughly the whole country (63 provinces) over a decade.
+ */
+export const PROVINCE_YEAR: ScaleSize = { blocs: 20, units: 15, years: 1 };
 
 /** Years a `--scale <n>` history spans at most: a decade, as "the whole country over a decade" is 1 000 province-years. */
 const MAX_YEARS = 10;
@@ -31,8 +35,8 @@ export class ScaleSyntaxError extends Error {
 
 /**
  * Parses `--scale`: `<B>x<U>x<Y>` (e.g. `40x25x10`), or `<n>`, n province
- * years: `n` blocs-years of the demo's bloc shape, spread over up to ten
- * years (`10` → 1 × 5 × 10, `100` → 10 × 5 × 10, `1000` → 100 × 5 × 10).
+ * years of {@link PROVINCE_YEAR}, spread over up to ten years (`10` →
+ * 20 × 15 × 10, `100` → 200 × 15 × 10, `1000` → 2 000 × 15 × 10).
  */
 export function parseScale(text: string): ScaleSize {
   const explicit = /^(\d+)x(\d+)x(\d+)$/i.exec(text.trim());
