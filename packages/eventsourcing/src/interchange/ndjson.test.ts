@@ -29,6 +29,42 @@ describe('NDJSON interchange', () => {
     if (!bad.ok) expect(bad.reason).toContain('position');
   });
 
+  it('refuses every near miss of a good line, each for its own reason', () => {
+    const good = {
+      streamId: 'pledge-a.b',
+      revision: '0',
+      id: '0b7c4d58-3f5c-4a41-9d0e-6f1d2c3b4a59',
+      type: 'T',
+      schemaVersion: 1,
+      data: { n: 1 },
+      metadata: { prevHash: null, hash: 'a'.repeat(64) },
+      recordedAt: '2026-12-03T07:00:00.000Z',
+    };
+    expect(parseNdjsonLine(JSON.stringify(good)).ok).toBe(true);
+    const { data: _data, ...withoutData } = good;
+    const nearMisses: [string, unknown][] = [
+      ['position', { ...good, position: '1' }],
+      ['data', withoutData],
+      ['streamId', { ...good, streamId: 'a b' }],
+      ['revision', { ...good, revision: '01' }],
+      ['id', { ...good, id: 'not-a-uuid' }],
+      ['type', { ...good, type: '' }],
+      ['schemaVersion', { ...good, schemaVersion: 1.5 }],
+      ['schemaVersion', { ...good, schemaVersion: 0 }],
+      ['metadata', { ...good, metadata: [] }],
+      ['prevHash', { ...good, metadata: { hash: good.metadata.hash } }],
+      ['prevHash', { ...good, metadata: { prevHash: 'b'.repeat(63), hash: good.metadata.hash } }],
+      ['hash', { ...good, metadata: { prevHash: null, hash: 'A'.repeat(64) } }],
+      ['recordedAt', { ...good, recordedAt: '2026-13-03T07:00:00Z' }],
+      ['recordedAt', { ...good, recordedAt: '2026-12-03 07:00:00' }],
+    ];
+    for (const [field, line] of nearMisses) {
+      const parsed = parseNdjsonLine(JSON.stringify(line));
+      expect([field, parsed.ok]).toEqual([field, false]);
+      if (!parsed.ok) expect([field, parsed.reason]).toEqual([field, expect.stringContaining(field)]);
+    }
+  });
+
   it('flags payloads the registry refuses or would store differently', () => {
     const registry = createEventRegistry([defineEvent('T', z.object({ n: z.number() }))]);
     expect(payloadProblem(registry, 'T', 1, { n: 1 })).toBeNull();
