@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'projection_outdated'
   | 'store_unavailable'
   | 'duplicate_event_id'
-  | 'command_id_reused';
+  | 'command_id_reused'
+  | 'append_too_large'
+  | 'stream_deleted';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 
