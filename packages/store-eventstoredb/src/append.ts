@@ -1,7 +1,9 @@
 import {
   ANY,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   STREAM_EXISTS,
+  StreamDeletedError as ClientStreamDeletedError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type CurrentRevision,
@@ -9,7 +11,9 @@ import {
   type JSONType,
 } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
   ConcurrencyError,
+  StreamDeletedError,
   ValidationError,
   type ExpectedRevision,
   type RecordedEvent,
@@ -81,6 +85,51 @@ export function toEventData(streamId: string, event: SealedEvent): JSONEventData
 }
 
 /**
+ * The size of an append as the server compares it with its `MaxAppendSize`:
+ * per event, data + metadata bytes (the client sends both as UTF-8 JSON) +
+ * twice the type's length (the server's `Event.SizeOnDisk`, KurrentDB source,
+ * src/KurrentDB.Core/Data/Event.cs).
+ */
+export function appendSizeOnServer(events: readonly JSONEventData[]): number {
+  return events.reduce(
+    (sum, event) =>
+      sum + Buffer.byteLength(JSON.stringify(event.data), 'utf8') + Buffer.byteLength(JSON.stringify(event.metadata ?? {}), 'utf8') + event.type.length * 2,
+    0,
+  );
+}
+
+/**
+ * Refusals of the server that say something about the request, in the
+ * kernel's words: too large (MaximumAppendSizeExceeded, KurrentDB docs,
+ * "Configuration": MaxAppendSize, 1 MiB by default) and a tombstoned stream
+ * (StreamDeleted, KurrentDB docs, "Deleting streams and events"). Nothing was
+ * appended in either case. `null` for anything else.
+ */
+function toKernelRefusal(streamId: string, events: readonly JSONEventData[], error: unknown): Error | null {
+  if (error instanceof MaxAppendSizeExceededError) {
+    return new AppendTooLargeError(streamId, appendSizeOnServer(events), error.maxAppendSize, { cause: error });
+  }
+  if (error instanceof ClientStreamDeletedError) return new StreamDeletedError(streamId, { cause: error });
+  return null;
+}
+
+/**
+ * A stream the tip read found missing may have been soft-deleted: the server
+ * then says StreamNotFound, yet takes a `no_stream` append and writes it
+ * after the old last revision (KurrentDB docs, "Deleting streams and
+ * events", Soft delete and TruncateBefore: "Appending to the stream later
+ * adds events starting from the last stream revision before deletion,
+ * incremented by one"). The kernel's events would then not be at the
+ * revisions their hash chain was sealed for, so such a stream is refused.
+ * Soft delete leaves its mark in the stream's metadata (`$tb`, truncate
+ * before), which is what is read here; only new streams pay this read.
+ */
+async function assertNotSoftDeleted(context: DriverContext, streamId: string, streamName: string): Promise<void> {
+  const { metadata } = await withRetry(context, () => context.client.getStreamMetadata(streamName));
+  if (metadata?.truncateBefore !== undefined) throw new StreamDeletedError(streamId, { soft: true });
+}
+
+/**
  * The driver's append: read the tip (the stream's last event, backwards, 1),
  * let the kernel `seal` against it, then append with that exact revision as
  * the expected one (`no_stream` for a new stream). A writer that got in
@@ -101,6 +150,7 @@ export async function append(
     ]);
   }
   const tip = await readTip(context, streamId);
+  if (tip.revision === null) await assertNotSoftDeleted(context, streamId, streamName);
   const sealed = seal(tip);
   const events = sealed.map((event) => toEventData(streamId, event));
   const expected: ExpectedRevision = tip.revision ?? 'no_stream';
@@ -124,6 +174,8 @@ export async function append(
       return null;
     } catch (thrown) {
       const error = toClientError(thrown);
+      const refusal = toKernelRefusal(streamId, events, error);
+      if (refusal) throw refusal;
       const conflict = error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, error) : error;
       if (!(conflict instanceof ConcurrencyError)) throw error;
       // An earlier try (only transient failures are tried again) may have committed and the server not

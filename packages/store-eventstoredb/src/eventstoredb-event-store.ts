@@ -28,6 +28,14 @@ export interface EventStoreDbCommonOptions extends CreateEventStoreOptions {
   retry?: RetryOptions;
   /** Resubscription of a dropped catch-up subscription. */
   resubscribe?: ResubscribeOptions;
+  /**
+   * The server's `MaxAppendSize` in bytes, declared to callers as the
+   * store's `maxAppendBytes` capability so that bulk writers (an import)
+   * split their appends under it. Default 1 048 576, the server's default;
+   * set it when the server is configured otherwise. An append the server
+   * refuses for size is an `append_too_large` error either way.
+   */
+  maxAppendSize?: number;
 }
 
 /**
@@ -54,21 +62,27 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  * sparse `(commit, prepare)` pairs; any number of processes and nodes write
  * at once; the log lives on the server.
  */
-const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
+const BASE_CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
+
+/** The server's default `MaxAppendSize` (KurrentDB docs, "Configuration": `MAX APPEND SIZE … 1048576 (<DEFAULT>)`). */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 
 const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };
 const DEFAULT_RESUBSCRIBE = { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 class EventStoreDbDriver implements EventStoreDriver {
   readonly name = 'eventstoredb';
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: StoreCapabilities;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
   constructor(
     private readonly context: DriverContext,
     private readonly ownsClient: boolean,
-  ) {}
+    maxAppendSize: number,
+  ) {
+    this.capabilities = { ...BASE_CAPABILITIES, maxAppendBytes: maxAppendSize };
+  }
 
   async append(streamId: string, seal: Parameters<EventStoreDriver['append']>[1]): Promise<RecordedEvent[]> {
     this.assertOpen();
@@ -138,6 +152,10 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       { path: 'namespace', message: 'must not start with $ or contain whitespace' },
     ]);
   }
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  if (!Number.isSafeInteger(maxAppendSize) || maxAppendSize <= 0) {
+    throw new ValidationError(`Invalid maxAppendSize ${String(maxAppendSize)}`, [{ path: 'maxAppendSize', message: 'must be a positive integer' }]);
+  }
   let client: EventStoreDBClient;
   let ownsClient: boolean;
   if (options.client) {
@@ -163,7 +181,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
   if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
-  return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
+  return createEventStore(new EventStoreDbDriver(context, ownsClient, maxAppendSize), storeOptions);
 }
 
 /** Drops `undefined` members so they do not override defaults when spread. */

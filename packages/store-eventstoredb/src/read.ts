@@ -3,6 +3,7 @@ import {
   END,
   FORWARDS,
   START,
+  StreamDeletedError as ClientStreamDeletedError,
   StreamNotFoundError,
   type AllStreamResolvedEvent,
   type Position,
@@ -11,6 +12,7 @@ import {
 } from '@eventstore/db-client';
 import {
   CorruptLogError,
+  StreamDeletedError,
   type Direction,
   type EventMetadata,
   type ReadAllFilter,
@@ -77,7 +79,11 @@ export function toRecordedEvent(context: DriverContext, event: ClientEvent): Rec
 
 /**
  * Reads a stream's events through the client; a missing stream reads as
- * empty (the client reports it as `StreamNotFoundError`).
+ * empty (the client reports it as `StreamNotFoundError`), and so does a
+ * soft-deleted one, as the server answers it. A tombstoned stream is the
+ * kernel's `StreamDeletedError`: the server refuses every read of it
+ * (KurrentDB docs, "Deleting streams and events", Hard delete: "Any attempt
+ * to append or read a hard-deleted stream, the response is a StreamDeleted").
  */
 async function readClientStream(
   context: DriverContext,
@@ -95,6 +101,9 @@ async function readClientStream(
       for await (const resolved of read) if (resolved.event) events.push(resolved.event);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof ClientStreamDeletedError) {
+        throw new StreamDeletedError(streamIdOf(context, streamName) ?? streamName, { cause: error });
+      }
       throw error;
     }
     return events;

@@ -31,21 +31,31 @@ export class AppendTooLargeError extends ThiduaError {
 }
 
 /**
- * The stream was deleted for good (a tombstone, or "hard delete", on
- * EventStoreDB): it can be neither read nor appended to again, under any
- * expected revision, and its id can never be used again in that store.
+ * The stream was deleted in the store. For good (`soft` false: a tombstone,
+ * or "hard delete", on EventStoreDB): it can be neither read nor appended to
+ * again, under any expected revision. Or softly (`soft` true): it reads as
+ * empty, but the store would continue its revisions after the deleted ones,
+ * which a thidua stream (revisions from 0, a hash chain from its first
+ * event) cannot do, so appends to it are refused too. Either way nothing is
+ * appended, and the stream id cannot be used again in that store.
  */
 export class StreamDeletedError extends ThiduaError {
   readonly streamId: string;
+  /** True for a soft delete (readable as empty), false for a tombstone. */
+  readonly soft: boolean;
 
-  constructor(streamId: string, options: { cause?: unknown } = {}) {
+  constructor(streamId: string, options: { soft?: boolean; cause?: unknown } = {}) {
+    const soft = options.soft ?? false;
     super(
       'stream_deleted',
-      `Stream ${streamId} was deleted for good (tombstoned): it cannot be read or appended to`,
-      { streamId },
+      soft
+        ? `Stream ${streamId} was deleted (soft delete): the store would continue its old revisions, so it cannot be appended to; nothing was appended`
+        : `Stream ${streamId} was deleted for good (tombstoned): it cannot be read or appended to`,
+      { streamId, soft },
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = 'StreamDeletedError';
     this.streamId = streamId;
+    this.soft = soft;
   }
 }
