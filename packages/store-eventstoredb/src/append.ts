@@ -1,10 +1,7 @@
 import {
   ANY,
-  MaxAppendSizeExceededError,
   NO_STREAM,
   STREAM_EXISTS,
-  StreamDeletedError as ClientStreamDeletedError,
-  WrongExpectedVersionError,
   type AppendExpectedRevision,
   type CurrentRevision,
   type JSONEventData,
@@ -20,6 +17,7 @@ import {
   type SealedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
+import { isClientError } from './client';
 import { streamNameOf, type DriverContext } from './driver-context';
 import { readStreamPage, readTip, SCHEMA_VERSION_KEY, streamRevision } from './read';
 import { toClientError, withRetry } from './retry';
@@ -57,9 +55,23 @@ export function fromClientCurrentRevision(current: CurrentRevision): bigint | nu
   return current === NO_STREAM ? null : current;
 }
 
+/**
+ * What a client's WrongExpectedVersion error says: `expectedVersion` /
+ * `actualVersion` in the EventStoreDB client, `expectedState` / `actualState`
+ * in the KurrentDB client.
+ */
+export interface ClientWrongExpectedVersion {
+  expectedVersion?: AppendExpectedRevision;
+  actualVersion?: CurrentRevision;
+  expectedState?: AppendExpectedRevision;
+  actualState?: CurrentRevision;
+}
+
 /** `WrongExpectedVersion` from the server as the kernel's typed conflict, with the actual revision. */
-export function toConcurrencyError(streamId: string, error: WrongExpectedVersionError): ConcurrencyError {
-  return new ConcurrencyError(streamId, fromClientExpectedRevision(error.expectedVersion), fromClientCurrentRevision(error.actualVersion));
+export function toConcurrencyError(streamId: string, error: ClientWrongExpectedVersion): ConcurrencyError {
+  const expected = error.expectedVersion ?? error.expectedState ?? ANY;
+  const actual = error.actualVersion ?? error.actualState ?? NO_STREAM;
+  return new ConcurrencyError(streamId, fromClientExpectedRevision(expected), fromClientCurrentRevision(actual));
 }
 
 /** A sealed kernel event as the client's JSON event; `schemaVersion` travels in the metadata. */
@@ -106,10 +118,11 @@ export function appendSizeOnServer(events: readonly JSONEventData[]): number {
  * appended in either case. `null` for anything else.
  */
 function toKernelRefusal(streamId: string, events: readonly JSONEventData[], error: unknown): Error | null {
-  if (error instanceof MaxAppendSizeExceededError) {
-    return new AppendTooLargeError(streamId, appendSizeOnServer(events), error.maxAppendSize, { cause: error });
+  if (isClientError(error, 'maximum-append-size-exceeded')) {
+    const limit = (error as { maxAppendSize?: unknown }).maxAppendSize;
+    return new AppendTooLargeError(streamId, appendSizeOnServer(events), typeof limit === 'number' ? limit : Number.NaN, { cause: error });
   }
-  if (error instanceof ClientStreamDeletedError) return new StreamDeletedError(streamId, { cause: error });
+  if (isClientError(error, 'stream-deleted', 'stream-tombstoned')) return new StreamDeletedError(streamId, { cause: error });
   return null;
 }
 
@@ -166,9 +179,8 @@ export async function append(
   // either writes them once or recognises them (and if it answers WrongExpectedVersion, we check by id).
   const earlier = await withRetry(context, async (attempt): Promise<RecordedEvent[] | null> => {
     try {
-      const result = await context.client.appendToStream(streamName, events, {
-        expectedRevision: toClientExpectedRevision(expected),
-      });
+      const state = toClientExpectedRevision(expected);
+      const result = await context.client.appendToStream(streamName, events, { expectedRevision: state, streamState: state });
       // Only a client built with throwOnAppendFailure: false reports a conflict this way.
       if (!result.success) throw new ConcurrencyError(streamId, expected, await streamRevision(context, streamId));
       return null;
@@ -176,7 +188,7 @@ export async function append(
       const error = toClientError(thrown);
       const refusal = toKernelRefusal(streamId, events, error);
       if (refusal) throw refusal;
-      const conflict = error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, error) : error;
+      const conflict = isClientError(error, 'wrong-expected-version') ? toConcurrencyError(streamId, error as ClientWrongExpectedVersion) : error;
       if (!(conflict instanceof ConcurrencyError)) throw error;
       // An earlier try (only transient failures are tried again) may have committed and the server not
       // recognised the retry: check by id.

@@ -10,6 +10,7 @@ import {
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { append } from './append';
+import type { EventStoreDbClientLike } from './client';
 import { toClientConnectionString } from './connection-string';
 import type { DriverContext, ResubscribeOptions, RetryOptions } from './driver-context';
 import { headPosition, readAllPage, readStreamPage, streamRevision } from './read';
@@ -54,7 +55,17 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
         connectionString: string;
         client?: never;
       }
-    | { client: EventStoreDBClient; connectionString?: never }
+    | {
+        /**
+         * A client of either package: `EventStoreDBClient` of
+         * `@eventstore/db-client` 6.x, or `KurrentDBClient` of
+         * `@kurrent/kurrentdb-client` 1.x (the maintained one).
+         */
+        client: EventStoreDbClientLike;
+        /** Dispose the client on `close()`, as for a client the store made itself. Default false: the client stays yours. */
+        ownsClient?: boolean;
+        connectionString?: never;
+      }
   );
 
 /**
@@ -131,8 +142,9 @@ class EventStoreDbDriver implements EventStoreDriver {
 }
 
 /**
- * The kernel `EventStore` over EventStoreDB / KurrentDB through the official
- * gRPC client (`@eventstore/db-client` 6.x): optimistic concurrency on the
+ * The kernel `EventStore` over EventStoreDB / KurrentDB through an official
+ * gRPC client (`@eventstore/db-client` 6.x, or `@kurrent/kurrentdb-client`
+ * 1.x passed as `client`): optimistic concurrency on the
  * server's expected revision, the per-stream hash chain in event metadata,
  * `$all` without system events, and a native catch-up subscription that
  * resubscribes after a drop.
@@ -156,11 +168,11 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   if (!Number.isSafeInteger(maxAppendSize) || maxAppendSize <= 0) {
     throw new ValidationError(`Invalid maxAppendSize ${String(maxAppendSize)}`, [{ path: 'maxAppendSize', message: 'must be a positive integer' }]);
   }
-  let client: EventStoreDBClient;
+  let client: EventStoreDbClientLike;
   let ownsClient: boolean;
   if (options.client) {
     client = options.client;
-    ownsClient = false;
+    ownsClient = options.ownsClient ?? false;
   } else if (typeof options.connectionString === 'string') {
     client = EventStoreDBClient.connectionString(toClientConnectionString(options.connectionString));
     ownsClient = true;

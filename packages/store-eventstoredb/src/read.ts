@@ -3,8 +3,6 @@ import {
   END,
   FORWARDS,
   START,
-  StreamDeletedError as ClientStreamDeletedError,
-  StreamNotFoundError,
   type AllStreamResolvedEvent,
   type Position,
   type ReadPosition,
@@ -19,6 +17,7 @@ import {
   type RecordedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
+import { isClientError } from './client';
 import { isVisible, streamIdOf, streamNameOf, type DriverContext } from './driver-context';
 import { encodePosition, isKnownPosition, readAllStart } from './position';
 import { withRetry } from './retry';
@@ -100,8 +99,8 @@ async function readClientStream(
       });
       for await (const resolved of read) if (resolved.event) events.push(resolved.event);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      if (error instanceof ClientStreamDeletedError) {
+      if (isClientError(error, 'stream-not-found')) return [];
+      if (isClientError(error, 'stream-deleted', 'stream-tombstoned')) {
         throw new StreamDeletedError(streamIdOf(context, streamName) ?? streamName, { cause: error });
       }
       throw error;

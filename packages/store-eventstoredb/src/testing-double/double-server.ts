@@ -20,6 +20,13 @@
  *   unimplemented (servers before 21.10): `WrongExpectedVersion` with the
  *   actual revision, idempotent retries of the same ids at an explicit
  *   expected revision;
+ * - the server's `MaxAppendSize` (1 MiB by default, `maxAppendSize`): an
+ *   oversized append is refused with MaximumAppendSizeExceeded, nothing
+ *   written (KurrentDB docs, "Configuration", MaxAppendSize; the size as the
+ *   server's Event.SizeOnDisk counts it);
+ * - `Streams.Delete` (soft delete) and `Streams.Tombstone` (hard delete), and
+ *   what reads and appends do after them, and best-effort dedupe of recent ids
+ *   under `any` (see `double-log.ts` for both, with their sources);
  * - `Gossip.Read`, so cluster connection strings (several hosts,
  *   `esdb+discover://`) resolve to this node as the leader;
  * - sparse positions where a multi-event append shares one commit position,
@@ -29,9 +36,10 @@
  *
  * What it cannot check: the server's own guarantees — durability, the real
  * on-disk position layout (modern servers report commit = prepare for gRPC
- * appends), clustering and leader elections, ACLs and TLS, scavenging,
- * `$maxAge`/`$maxCount` truncation, filtered-read performance, or how and when
- * a real server drops subscriptions. Those need the conformance suite against
+ * appends), clustering and leader elections, ACLs and TLS, server-side
+ * projections, persistent subscriptions, scavenging, `$maxAge`/`$maxCount`
+ * truncation, `MaxAppendEventSize`, filtered-read performance, or how and
+ * when a real server drops subscriptions. Those need the conformance suite against
  * a real server (`THIDUA_ESDB_URL`).
  */
 import * as grpc from '@grpc/grpc-js';
