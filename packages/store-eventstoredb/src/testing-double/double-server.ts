@@ -194,6 +194,20 @@ function packed(message: { serializeBinary(): Uint8Array }, typeName: string): A
   return any;
 }
 
+/**
+ * A CaughtUp message of the class registered under its global protobuf name.
+ * Generated protobuf code registers its classes globally
+ * (`proto.event_store.client…`), and a newer copy loaded later (the KurrentDB
+ * client's, whose CaughtUp has more fields) replaces the serializers there,
+ * which then fail on an instance of the older class the double imported.
+ * The registered class always matches the registered serializer.
+ */
+function caughtUpMessage(): streams.ReadResp.CaughtUp {
+  type Registered = { proto?: { event_store?: { client?: { streams?: { ReadResp?: { CaughtUp?: new () => streams.ReadResp.CaughtUp } } } } } };
+  const registered = (globalThis as Registered).proto?.event_store?.client?.streams?.ReadResp?.CaughtUp;
+  return registered ? new registered() : new streams.ReadResp.CaughtUp();
+}
+
 type Matcher = (record: LogRecord) => boolean;
 
 /** What an append comes to: the log's outcome, or a refusal for size before the log saw it. */
@@ -582,7 +596,7 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
           }
           if (!closed && !caughtUp) {
             caughtUp = true;
-            if (caughtUpMessages) await send(call, new streams.ReadResp().setCaughtUp(new streams.ReadResp.CaughtUp()));
+            if (caughtUpMessages) await send(call, new streams.ReadResp().setCaughtUp(caughtUpMessage()));
           }
         } while (again && !closed);
       } finally {
