@@ -68,6 +68,21 @@ describe('applyImport into a store with a size limit per append', () => {
     expect(await store.headPosition()).toBeNull();
   });
 
+  it('keeps one command of more than 500 events in one append, and cuts the run around it', async () => {
+    const source = createInMemoryEventStore({ registry });
+    const noted = (count: number, commandId: string) => Array.from({ length: count }, () => ({ type: 'Noted', data: { text: 'x' }, metadata: { commandId } }));
+    await source.appendToStream('notes-1', noted(300, 'before'));
+    await source.appendToStream('notes-1', noted(1_200, 'big'));
+    await source.appendToStream('notes-1', noted(2, 'after'));
+    let text = '';
+    for await (const event of source.readAll({ raw: true })) text += toNdjsonLine(event);
+    const { store, appends } = limitedStore(10_000_000);
+    const lines = ndjsonTextLines(text);
+    const plan = await planImport({ lines, eventStore: store, registry });
+    expect(await applyImport({ lines, eventStore: store, plan })).toEqual({ appended: 1_502, streams: 1 });
+    expect(appends.map((batch) => [...new Set(batch.map((event) => event.metadata?.['commandId']))].join(','))).toEqual(['before', 'big', 'after']);
+  });
+
   it('appends in bounded runs when the store declares no limit, as before', async () => {
     const text = await exportOf(3, 2);
     const inner = createInMemoryEventStore({ registry });

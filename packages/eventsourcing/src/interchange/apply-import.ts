@@ -110,10 +110,15 @@ export async function applyImport(options: ApplyImportOptions): Promise<ImportRe
       hash: event.metadata.hash,
     };
     run ??= { streamId: event.streamId, items: [], bytes: 0 };
+    const previous = run.items[run.items.length - 1];
     run.items.push(item);
     if (maxBytes !== undefined) run.bytes += appendSizeOf(item.event);
-    // Bounded memory: append what is complete once a batch's worth is pending.
-    if (run.items.length > MAX_EVENTS_PER_APPEND || (maxBytes !== undefined && run.bytes > maxBytes)) await flush(false);
+    // Bounded memory: append what is complete once a batch's worth is pending, at a command's start
+    // only (inside one command nothing can be appended yet, so splitting again there is wasted work).
+    const commandOf = (pending: Item | undefined) => pending?.event.metadata?.['commandId'];
+    const startsCommand = commandOf(item) === undefined || commandOf(item) !== commandOf(previous);
+    const full = run.items.length > MAX_EVENTS_PER_APPEND || (maxBytes !== undefined && run.bytes > maxBytes);
+    if (full && startsCommand) await flush(false);
   }
   await flush(true);
   return { appended, streams: touched.size };
