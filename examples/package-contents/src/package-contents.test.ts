@@ -321,9 +321,18 @@ describe('dependencies a user installs', () => {
     expect(manifest('@thidua/store-sqlite').dependencies).toHaveProperty('@types/better-sqlite3');
   });
 
-  it('the CLI needs only the default store; PostgreSQL and EventStoreDB are optional peers', () => {
+  it('the CLI needs only the default store; PostgreSQL and EventStoreDB (and either EventStoreDB client) are optional peers', () => {
     const cli = manifest('@thidua/cli');
     expect(Object.keys(cli.dependencies ?? {}).filter((dep) => dep.startsWith('@thidua/store-'))).toEqual(['@thidua/store-sqlite']);
-    expect(cli.peerDependenciesMeta).toEqual({ '@thidua/store-eventstoredb': { optional: true }, '@thidua/store-postgres': { optional: true } });
+    expect(cli.peerDependenciesMeta).toEqual({
+      '@eventstore/db-client': { optional: true },
+      '@kurrent/kurrentdb-client': { optional: true },
+      '@thidua/store-eventstoredb': { optional: true },
+      '@thidua/store-postgres': { optional: true },
+    });
+  });
+
+  it('the EventStoreDB store takes the KurrentDB client as an optional peer', () => {
+    expect(manifest('@thidua/store-eventstoredb').peerDependenciesMeta).toEqual({ '@kurrent/kurrentdb-client': { optional: true } });
   });
 });

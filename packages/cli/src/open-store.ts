@@ -11,6 +11,7 @@ import {
 } from '@thidua/eventsourcing';
 import { thiduaRegistry } from '@thidua/domain';
 import { asStoreFailure } from './store-failure';
+import { openEventStoreDbClient } from './eventstoredb-client';
 import { loadStorePackage } from './store-package';
 import {
   DEFAULT_ESDB_PROJECTIONS_URL,
@@ -190,7 +191,9 @@ async function openEventStore(store: StoreUrl, description: string): Promise<Eve
         () => import('@thidua/store-eventstoredb'),
         description,
       );
-      return createEventStoreDbEventStore({ connectionString: store.connectionString, registry: thiduaRegistry });
+      // The client the URL prefers (KurrentDB's for kurrentdb://, EventStoreDB's for esdb://), or the other one.
+      const { client } = await openEventStoreDbClient(store.connectionString, description);
+      return createEventStoreDbEventStore({ client, ownsClient: true, registry: thiduaRegistry });
     }
   }
 }

@@ -25,7 +25,7 @@ export async function loadStorePackage<T>(name: StorePackage, load: () => Promis
 }
 
 /** True when `error` says that `name` itself (not one of its own dependencies) cannot be found. */
-function isMissing(error: unknown, name: string): boolean {
+export function isMissing(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
   const message = typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : '';

@@ -19,7 +19,7 @@ export const ACCEPTED_STORE_FORMS = [
   'sqlite:<path>                        an SQLite file, e.g. sqlite:./thidua.db (the default)',
   'postgres://… | postgresql://…        a PostgreSQL connection URL (?schema=<name> picks the schema, default thidua)',
   'esdb://… | esdb+discover://…         EventStoreDB, e.g. esdb://localhost:2113?tls=false',
-  'kurrentdb://… | kurrentdb+discover://… | kurrent://…   KurrentDB (read as esdb://)',
+  'kurrentdb://… | kurrentdb+discover://… | kurrent://…   KurrentDB (through @kurrent/kurrentdb-client when installed)',
 ] as const;
 
 /** Every accepted `--projections` form. */

@@ -2,20 +2,22 @@ import {
   ANY,
   NO_STREAM,
   STREAM_EXISTS,
-  WrongExpectedVersionError,
   type AppendExpectedRevision,
   type CurrentRevision,
   type JSONEventData,
   type JSONType,
 } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
   ConcurrencyError,
+  StreamDeletedError,
   ValidationError,
   type ExpectedRevision,
   type RecordedEvent,
   type SealedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
+import { isClientError } from './client';
 import { streamNameOf, type DriverContext } from './driver-context';
 import { readStreamPage, readTip, SCHEMA_VERSION_KEY, streamRevision } from './read';
 import { toClientError, withRetry } from './retry';
@@ -53,9 +55,23 @@ export function fromClientCurrentRevision(current: CurrentRevision): bigint | nu
   return current === NO_STREAM ? null : current;
 }
 
+/**
+ * What a client's WrongExpectedVersion error says: `expectedVersion` /
+ * `actualVersion` in the EventStoreDB client, `expectedState` / `actualState`
+ * in the KurrentDB client.
+ */
+export interface ClientWrongExpectedVersion {
+  expectedVersion?: AppendExpectedRevision;
+  actualVersion?: CurrentRevision;
+  expectedState?: AppendExpectedRevision;
+  actualState?: CurrentRevision;
+}
+
 /** `WrongExpectedVersion` from the server as the kernel's typed conflict, with the actual revision. */
-export function toConcurrencyError(streamId: string, error: WrongExpectedVersionError): ConcurrencyError {
-  return new ConcurrencyError(streamId, fromClientExpectedRevision(error.expectedVersion), fromClientCurrentRevision(error.actualVersion));
+export function toConcurrencyError(streamId: string, error: ClientWrongExpectedVersion): ConcurrencyError {
+  const expected = error.expectedVersion ?? error.expectedState ?? ANY;
+  const actual = error.actualVersion ?? error.actualState ?? NO_STREAM;
+  return new ConcurrencyError(streamId, fromClientExpectedRevision(expected), fromClientCurrentRevision(actual));
 }
 
 /** A sealed kernel event as the client's JSON event; `schemaVersion` travels in the metadata. */
@@ -81,6 +97,52 @@ export function toEventData(streamId: string, event: SealedEvent): JSONEventData
 }
 
 /**
+ * The size of an append as the server compares it with its `MaxAppendSize`:
+ * per event, data + metadata bytes (the client sends both as UTF-8 JSON) +
+ * twice the type's length (the server's `Event.SizeOnDisk`, KurrentDB source,
+ * src/KurrentDB.Core/Data/Event.cs).
+ */
+export function appendSizeOnServer(events: readonly JSONEventData[]): number {
+  return events.reduce(
+    (sum, event) =>
+      sum + Buffer.byteLength(JSON.stringify(event.data), 'utf8') + Buffer.byteLength(JSON.stringify(event.metadata ?? {}), 'utf8') + event.type.length * 2,
+    0,
+  );
+}
+
+/**
+ * Refusals of the server that say something about the request, in the
+ * kernel's words: too large (MaximumAppendSizeExceeded, KurrentDB docs,
+ * "Configuration": MaxAppendSize, 1 MiB by default) and a tombstoned stream
+ * (StreamDeleted, KurrentDB docs, "Deleting streams and events"). Nothing was
+ * appended in either case. `null` for anything else.
+ */
+function toKernelRefusal(streamId: string, events: readonly JSONEventData[], error: unknown): Error | null {
+  if (isClientError(error, 'maximum-append-size-exceeded')) {
+    const limit = (error as { maxAppendSize?: unknown }).maxAppendSize;
+    return new AppendTooLargeError(streamId, appendSizeOnServer(events), typeof limit === 'number' ? limit : Number.NaN, { cause: error });
+  }
+  if (isClientError(error, 'stream-deleted', 'stream-tombstoned')) return new StreamDeletedError(streamId, { cause: error });
+  return null;
+}
+
+/**
+ * A stream the tip read found missing may have been soft-deleted: the server
+ * then says StreamNotFound, yet takes a `no_stream` append and writes it
+ * after the old last revision (KurrentDB docs, "Deleting streams and
+ * events", Soft delete and TruncateBefore: "Appending to the stream later
+ * adds events starting from the last stream revision before deletion,
+ * incremented by one"). The kernel's events would then not be at the
+ * revisions their hash chain was sealed for, so such a stream is refused.
+ * Soft delete leaves its mark in the stream's metadata (`$tb`, truncate
+ * before), which is what is read here; only new streams pay this read.
+ */
+async function assertNotSoftDeleted(context: DriverContext, streamId: string, streamName: string): Promise<void> {
+  const { metadata } = await withRetry(context, () => context.client.getStreamMetadata(streamName));
+  if (metadata?.truncateBefore !== undefined) throw new StreamDeletedError(streamId, { soft: true });
+}
+
+/**
  * The driver's append: read the tip (the stream's last event, backwards, 1),
  * let the kernel `seal` against it, then append with that exact revision as
  * the expected one (`no_stream` for a new stream). A writer that got in
@@ -101,6 +163,7 @@ export async function append(
     ]);
   }
   const tip = await readTip(context, streamId);
+  if (tip.revision === null) await assertNotSoftDeleted(context, streamId, streamName);
   const sealed = seal(tip);
   const events = sealed.map((event) => toEventData(streamId, event));
   const expected: ExpectedRevision = tip.revision ?? 'no_stream';
@@ -116,15 +179,16 @@ export async function append(
   // either writes them once or recognises them (and if it answers WrongExpectedVersion, we check by id).
   const earlier = await withRetry(context, async (attempt): Promise<RecordedEvent[] | null> => {
     try {
-      const result = await context.client.appendToStream(streamName, events, {
-        expectedRevision: toClientExpectedRevision(expected),
-      });
+      const state = toClientExpectedRevision(expected);
+      const result = await context.client.appendToStream(streamName, events, { expectedRevision: state, streamState: state });
       // Only a client built with throwOnAppendFailure: false reports a conflict this way.
       if (!result.success) throw new ConcurrencyError(streamId, expected, await streamRevision(context, streamId));
       return null;
     } catch (thrown) {
       const error = toClientError(thrown);
-      const conflict = error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, error) : error;
+      const refusal = toKernelRefusal(streamId, events, error);
+      if (refusal) throw refusal;
+      const conflict = isClientError(error, 'wrong-expected-version') ? toConcurrencyError(streamId, error as ClientWrongExpectedVersion) : error;
       if (!(conflict instanceof ConcurrencyError)) throw error;
       // An earlier try (only transient failures are tried again) may have committed and the server not
       // recognised the retry: check by id.

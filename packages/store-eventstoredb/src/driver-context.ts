@@ -1,6 +1,6 @@
-import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { ReadAllFilter } from '@thidua/eventsourcing';
 import { matchesFilter } from '@thidua/eventsourcing/driver';
+import type { EventStoreDbClientLike } from './client';
 
 /** How a dropped catch-up subscription is resumed. */
 export interface ResubscribeOptions {
@@ -40,7 +40,7 @@ export interface RetryOptions {
 
 /** Everything the per-operation modules share: the client and the stream-name scope. */
 export interface DriverContext {
-  readonly client: EventStoreDBClient;
+  readonly client: EventStoreDbClientLike;
   readonly namespace: string;
   readonly retry: Required<RetryOptions>;
   readonly resubscribe: Required<Omit<ResubscribeOptions, 'onRetry'>> & Pick<ResubscribeOptions, 'onRetry'>;

@@ -28,7 +28,7 @@ describe('createEventStoreDbEventStore', () => {
   it('declares honest capabilities under the name eventstoredb', async () => {
     const store = createEventStoreDbEventStore({ connectionString: double.connectionString });
     expect(store.name).toBe('eventstoredb');
-    expect(store.capabilities).toEqual({ densePositions: false, concurrentWriters: true, durable: true });
+    expect(store.capabilities).toEqual({ densePositions: false, concurrentWriters: true, durable: true, maxAppendBytes: 1_048_576 });
     await store.close();
   });
 

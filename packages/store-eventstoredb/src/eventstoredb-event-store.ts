@@ -10,6 +10,7 @@ import {
 } from '@thidua/eventsourcing';
 import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { append } from './append';
+import type { EventStoreDbClientLike } from './client';
 import { toClientConnectionString } from './connection-string';
 import type { DriverContext, ResubscribeOptions, RetryOptions } from './driver-context';
 import { headPosition, readAllPage, readStreamPage, streamRevision } from './read';
@@ -28,6 +29,14 @@ export interface EventStoreDbCommonOptions extends CreateEventStoreOptions {
   retry?: RetryOptions;
   /** Resubscription of a dropped catch-up subscription. */
   resubscribe?: ResubscribeOptions;
+  /**
+   * The server's `MaxAppendSize` in bytes, declared to callers as the
+   * store's `maxAppendBytes` capability so that bulk writers (an import)
+   * split their appends under it. Default 1 048 576, the server's default;
+   * set it when the server is configured otherwise. An append the server
+   * refuses for size is an `append_too_large` error either way.
+   */
+  maxAppendSize?: number;
 }
 
 /**
@@ -46,7 +55,17 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
         connectionString: string;
         client?: never;
       }
-    | { client: EventStoreDBClient; connectionString?: never }
+    | {
+        /**
+         * A client of either package: `EventStoreDBClient` of
+         * `@eventstore/db-client` 6.x, or `KurrentDBClient` of
+         * `@kurrent/kurrentdb-client` 1.x (the maintained one).
+         */
+        client: EventStoreDbClientLike;
+        /** Dispose the client on `close()`, as for a client the store made itself. Default false: the client stays yours. */
+        ownsClient?: boolean;
+        connectionString?: never;
+      }
   );
 
 /**
@@ -55,21 +74,27 @@ export type EventStoreDbEventStoreOptions = EventStoreDbCommonOptions &
  * at once; the log lives on the server.
  */
 // No multiStreamAppend: the server has no transaction over several streams (the kernel refuses appendToStreams).
-const CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
+const BASE_CAPABILITIES: StoreCapabilities = { densePositions: false, concurrentWriters: true, durable: true };
+
+/** The server's default `MaxAppendSize` (KurrentDB docs, "Configuration": `MAX APPEND SIZE … 1048576 (<DEFAULT>)`). */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 
 const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 2_000 };
 const DEFAULT_RESUBSCRIBE = { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 class EventStoreDbDriver implements EventStoreDriver {
   readonly name = 'eventstoredb';
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: StoreCapabilities;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
   constructor(
     private readonly context: DriverContext,
     private readonly ownsClient: boolean,
-  ) {}
+    maxAppendSize: number,
+  ) {
+    this.capabilities = { ...BASE_CAPABILITIES, maxAppendBytes: maxAppendSize };
+  }
 
   async append(streamId: string, seal: Parameters<EventStoreDriver['append']>[1]): Promise<RecordedEvent[]> {
     this.assertOpen();
@@ -118,8 +143,9 @@ class EventStoreDbDriver implements EventStoreDriver {
 }
 
 /**
- * The kernel `EventStore` over EventStoreDB / KurrentDB through the official
- * gRPC client (`@eventstore/db-client` 6.x): optimistic concurrency on the
+ * The kernel `EventStore` over EventStoreDB / KurrentDB through an official
+ * gRPC client (`@eventstore/db-client` 6.x, or `@kurrent/kurrentdb-client`
+ * 1.x passed as `client`): optimistic concurrency on the
  * server's expected revision, the per-stream hash chain in event metadata,
  * `$all` without system events, and a native catch-up subscription that
  * resubscribes after a drop.
@@ -139,11 +165,15 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       { path: 'namespace', message: 'must not start with $ or contain whitespace' },
     ]);
   }
-  let client: EventStoreDBClient;
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  if (!Number.isSafeInteger(maxAppendSize) || maxAppendSize <= 0) {
+    throw new ValidationError(`Invalid maxAppendSize ${String(maxAppendSize)}`, [{ path: 'maxAppendSize', message: 'must be a positive integer' }]);
+  }
+  let client: EventStoreDbClientLike;
   let ownsClient: boolean;
   if (options.client) {
     client = options.client;
-    ownsClient = false;
+    ownsClient = options.ownsClient ?? false;
   } else if (typeof options.connectionString === 'string') {
     client = EventStoreDBClient.connectionString(toClientConnectionString(options.connectionString));
     ownsClient = true;
@@ -164,7 +194,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   if (options.pageSize !== undefined) storeOptions.pageSize = options.pageSize;
   if (options.wrapDriver) storeOptions.wrapDriver = options.wrapDriver;
   if (options.telemetry !== undefined) storeOptions.telemetry = options.telemetry;
-  return createEventStore(new EventStoreDbDriver(context, ownsClient), storeOptions);
+  return createEventStore(new EventStoreDbDriver(context, ownsClient, maxAppendSize), storeOptions);
 }
 
 /** Drops `undefined` members so they do not override defaults when spread. */

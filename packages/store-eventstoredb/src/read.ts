@@ -3,7 +3,6 @@ import {
   END,
   FORWARDS,
   START,
-  StreamNotFoundError,
   type AllStreamResolvedEvent,
   type Position,
   type ReadPosition,
@@ -11,12 +10,14 @@ import {
 } from '@eventstore/db-client';
 import {
   CorruptLogError,
+  StreamDeletedError,
   type Direction,
   type EventMetadata,
   type ReadAllFilter,
   type RecordedEvent,
 } from '@thidua/eventsourcing';
 import type { StreamTip } from '@thidua/eventsourcing/driver';
+import { isClientError } from './client';
 import { isVisible, streamIdOf, streamNameOf, type DriverContext } from './driver-context';
 import { encodePosition, isKnownPosition, readAllStart } from './position';
 import { withRetry } from './retry';
@@ -77,7 +78,11 @@ export function toRecordedEvent(context: DriverContext, event: ClientEvent): Rec
 
 /**
  * Reads a stream's events through the client; a missing stream reads as
- * empty (the client reports it as `StreamNotFoundError`).
+ * empty (the client reports it as `StreamNotFoundError`), and so does a
+ * soft-deleted one, as the server answers it. A tombstoned stream is the
+ * kernel's `StreamDeletedError`: the server refuses every read of it
+ * (KurrentDB docs, "Deleting streams and events", Hard delete: "Any attempt
+ * to append or read a hard-deleted stream, the response is a StreamDeleted").
  */
 async function readClientStream(
   context: DriverContext,
@@ -94,7 +99,10 @@ async function readClientStream(
       });
       for await (const resolved of read) if (resolved.event) events.push(resolved.event);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (isClientError(error, 'stream-not-found')) return [];
+      if (isClientError(error, 'stream-deleted', 'stream-tombstoned')) {
+        throw new StreamDeletedError(streamIdOf(context, streamName) ?? streamName, { cause: error });
+      }
       throw error;
     }
     return events;

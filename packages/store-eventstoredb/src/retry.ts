@@ -1,12 +1,6 @@
-import {
-  CancelledError,
-  DeadlineExceededError,
-  NotLeaderError,
-  TimeoutError as ClientTimeoutError,
-  UnavailableError,
-  convertToCommandError,
-} from '@eventstore/db-client';
+import { convertToCommandError } from '@eventstore/db-client';
 import { withRetry as kernelWithRetry, type RetryPolicy } from '@thidua/eventsourcing';
+import { isClientError } from './client';
 import type { DriverContext } from './driver-context';
 
 /**
@@ -14,7 +8,14 @@ import type { DriverContext } from './driver-context';
  * typed one (e.g. a call on a channel the client just closed to reconnect).
  */
 export function toClientError(thrown: unknown): unknown {
-  return thrown instanceof Error ? convertToCommandError(thrown) : thrown;
+  if (!(thrown instanceof Error)) return thrown;
+  // Already typed, by either client (the KurrentDB client's errors are not the EventStoreDB client's classes).
+  if (typeof (thrown as { type?: unknown }).type === 'string') return thrown;
+  try {
+    return convertToCommandError(thrown);
+  } catch {
+    return thrown; // not shaped like a gRPC error after all
+  }
 }
 
 /**
@@ -25,13 +26,7 @@ export function toClientError(thrown: unknown): unknown {
  * committed (see `append.ts` for why a retry is still safe).
  */
 export function isTransientFailure(error: unknown): boolean {
-  return (
-    error instanceof UnavailableError ||
-    error instanceof DeadlineExceededError ||
-    error instanceof ClientTimeoutError ||
-    error instanceof CancelledError ||
-    error instanceof NotLeaderError
-  );
+  return isClientError(error, 'unavailable', 'deadline-exceeded', 'timeout', 'cancelled', 'not-leader');
 }
 
 /** The kernel retry policy of this driver's `retry` option: `maxRetries` tries after the first one. */

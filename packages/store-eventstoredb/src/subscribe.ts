@@ -1,5 +1,4 @@
 import {
-  UnknownError,
   eventTypeFilter,
   excludeSystemEvents,
   streamNameFilter,
@@ -8,6 +7,7 @@ import {
   type Filter,
 } from '@eventstore/db-client';
 import type { ReadAllFilter, SubscribeOptions, Subscription } from '@thidua/eventsourcing';
+import { isClientError } from './client';
 import { isVisible, type DriverContext } from './driver-context';
 import { encodePosition, isKnownPosition, subscriptionStart } from './position';
 import { lastVisiblePosition, toRecordedEvent } from './read';
@@ -29,7 +29,7 @@ export class SubscriptionEndedError extends Error {
  */
 export function isTransientDrop(error: unknown): boolean {
   // A reset connection surfaces as INTERNAL, which the client reports as UnknownError.
-  return error instanceof SubscriptionEndedError || error instanceof UnknownError || isTransientFailure(error);
+  return error instanceof SubscriptionEndedError || isClientError(error, 'unknown') || isTransientFailure(error);
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

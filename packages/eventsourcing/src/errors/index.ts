@@ -18,5 +18,6 @@ export {
   type CommandFirstUse,
   type EventPlace,
 } from './integrity-errors';
+export { AppendTooLargeError, StreamDeletedError } from './store-limit-errors';
 export { StoreUnavailableError, isTransientStoreError, withoutCredentials } from './store-unavailable';
 export { issuesFromZod, parseOrThrow } from './from-zod';

@@ -17,8 +17,9 @@ export type ErrorCode =
   | 'command_id_reused'
   | 'invalid_anchor'
   | 'invalid_key'
-
-  | 'unsupported';
+  | 'unsupported'
+  | 'append_too_large'
+  | 'stream_deleted';
 
 const RESERVED = new Set(['code', 'details', 'message', 'name', 'stack', 'cause']);
 

@@ -194,6 +194,16 @@ export interface StoreCapabilities {
    * A store that declares it also declares `uniqueEventIds`. Absent means false.
    */
   multiStreamAppend?: boolean;
+  /**
+   * The most bytes one append may carry: the store (or its server) refuses
+   * a bigger one with an `append_too_large` error and appends nothing. The
+   * size is what the store sends for each event: its payload and metadata
+   * as UTF-8 JSON, plus twice its type's length (see `appendSizeOf` in the
+   * interchange module for the estimate the kernel uses). Bulk writers such
+   * as an import split their appends to stay under it, never splitting one
+   * command's events. Absent means no limit the kernel needs to respect.
+   */
+  maxAppendBytes?: number;
 }
 
 /** What a store records about its log besides the events, as `bookkeeping()` returns it. */

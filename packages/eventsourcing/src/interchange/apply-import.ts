@@ -39,7 +39,8 @@ export interface ImportResult {
  * events of many streams go in one `appendToStreams` call, each run of
  * consecutive lines of one stream a request with its exact expected
  * revision, in file order, so the global interleaving is kept; elsewhere
- * each run is its own append (at most 500 events). Either way a command's
+ * each run is its own append (at most 500 events). Where the store declares
+ * `maxAppendBytes` (EventStoreDB), no append carries more. Either way a command's
  * events (consecutive events of one stream with one `commandId`) are never
  * split, and a concurrent writer makes the import stop with a `concurrency`
  * error instead of forking a stream: a refused batch is then appended run
@@ -57,7 +58,11 @@ export async function applyImport(options: ApplyImportOptions): Promise<ImportRe
   }
   const onProgress = options.onProgress ?? (() => undefined);
   const multi = eventStore.capabilities.multiStreamAppend === true;
-  const batches = new ImportBatches({ maxEvents: multi ? MAX_EVENTS_PER_BATCH : MAX_EVENTS_PER_APPEND, oneStream: !multi });
+  const batches = new ImportBatches({
+    maxEvents: multi ? MAX_EVENTS_PER_BATCH : MAX_EVENTS_PER_APPEND,
+    oneStream: !multi,
+    maxBytes: eventStore.capabilities.maxAppendBytes,
+  });
   let appended = 0;
   const touched = new Set<string>();
 

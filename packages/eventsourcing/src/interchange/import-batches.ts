@@ -1,4 +1,5 @@
 import type { NewEvent } from '../envelope/envelope';
+import { appendSizeOf } from './append-batches';
 
 /** A line of the input on its way into the store: where it came from and the hash it must get again. */
 export interface ImportedLine {
@@ -28,6 +29,12 @@ export interface ImportBatchLimits {
   maxEvents: number;
   /** One stream per batch: for stores without an atomic multi-stream append. */
   oneStream: boolean;
+  /**
+   * Bytes per batch at most (by `appendSizeOf`), when the store declares a
+   * limit (`maxAppendBytes`). The plan refuses a command larger than that
+   * alone, so every command fits in a batch of its own.
+   */
+  maxBytes?: number | undefined;
 }
 
 /**
@@ -39,13 +46,18 @@ export interface ImportBatchLimits {
 export class ImportBatches {
   private batch: ImportRequest[] = [];
   private events = 0;
+  private bytes = 0;
 
   constructor(private readonly limits: ImportBatchLimits) {}
 
   /** Adds the next command; returns the batch it closed, if it closed one. */
   push(command: ImportCommand): ImportRequest[] | null {
     const last = this.batch[this.batch.length - 1];
-    const full = this.events > 0 && this.events + command.events.length > this.limits.maxEvents;
+    const { maxBytes } = this.limits;
+    const bytes = maxBytes === undefined ? 0 : command.events.reduce((sum, event) => sum + appendSizeOf(event), 0);
+    const full =
+      this.events > 0 &&
+      (this.events + command.events.length > this.limits.maxEvents || (maxBytes !== undefined && this.bytes + bytes > maxBytes));
     const otherStream = last !== undefined && last.streamId !== command.streamId;
     const closed = full || (this.limits.oneStream && otherStream) ? this.end() : null;
     const tail = this.batch[this.batch.length - 1];
@@ -56,6 +68,7 @@ export class ImportBatches {
       this.batch.push({ streamId: command.streamId, first: command.first, events: [...command.events], lines: [...command.lines] });
     }
     this.events += command.events.length;
+    this.bytes += bytes;
     return closed;
   }
 
@@ -65,6 +78,7 @@ export class ImportBatches {
     const closed = this.batch;
     this.batch = [];
     this.events = 0;
+    this.bytes = 0;
     return closed;
   }
 }

@@ -10,3 +10,9 @@ export {
   type PlanImportOptions,
 } from './plan-import';
 export { applyImport, type ApplyImportOptions, type ImportResult } from './apply-import';
+export {
+  appendSizeOf,
+  splitAppendBatches,
+  PER_EVENT_ALLOWANCE,
+  type AppendBatchLimits,
+} from './append-batches';

@@ -1,8 +1,9 @@
 import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore } from '../event-store/event-store';
-import { ChainVerifier } from '../hash-chain/hash-chain';
+import { ChainVerifier, metadataWithoutHashes } from '../hash-chain/hash-chain';
 import type { EventRegistry } from '../registry/event-registry';
-import { parseNdjsonLine, recordedFromNdjson } from './ndjson';
+import { appendSizeOf } from './append-batches';
+import { parseNdjsonLine, recordedFromNdjson, type NdjsonEvent } from './ndjson';
 import type { NdjsonLines } from './ndjson-lines';
 import { payloadProblem } from './payload-check';
 
@@ -75,8 +76,11 @@ function everyNth<T>(every: number, report: (value: T) => void): (value: T) => v
  * parsing (or its hash would not survive); event ids unique in the input
  * and in the store; per stream, revisions that start at or below the store's
  * next revision and follow on; the hash chains, recomputed by
- * {@link ChainVerifier} from the store's own tip; and that the events the
- * store already holds are the same events. Appends nothing.
+ * {@link ChainVerifier} from the store's own tip; that the events the
+ * store already holds are the same events; and, for a store with a size
+ * limit per append (`maxAppendBytes`), that no command's events (consecutive
+ * events of a stream with the same `metadata.commandId`) exceed it, since
+ * they cannot be split. Appends nothing.
  *
  * Against an empty in-memory store it is a complete offline check of an
  * export, which is how an auditor uses it.
@@ -132,6 +136,26 @@ export async function planImport(options: PlanImportOptions): Promise<ImportPlan
     return plan.stored.get(revision);
   };
 
+  // A store with a size limit per append: one command's events go in one append, so they must fit in it.
+  const maxBytes = eventStore.capabilities.maxAppendBytes;
+  const commands = new Map<string, { commandId: string | undefined; bytes: number; firstLine: number; refused: boolean }>();
+  const commandTooLarge = (streamId: string, event: NdjsonEvent, lineNumber: number): string | null => {
+    if (maxBytes === undefined) return null;
+    const raw = event.metadata['commandId'];
+    const commandId = typeof raw === 'string' ? raw : undefined;
+    const bytes = appendSizeOf({ type: event.type, data: event.data, metadata: metadataWithoutHashes(event.metadata) });
+    let group = commands.get(streamId);
+    if (!group || commandId === undefined || group.commandId !== commandId) {
+      group = { commandId, bytes: 0, firstLine: lineNumber, refused: false };
+      commands.set(streamId, group);
+    }
+    group.bytes += bytes;
+    if (group.bytes <= maxBytes || group.refused) return null;
+    group.refused = true;
+    const what = commandId === undefined ? 'this event' : `the events of command ${commandId} (from line ${group.firstLine})`;
+    return `${what} take about ${group.bytes} bytes, more than the store's limit of ${maxBytes} bytes per append, and one command's events cannot be split`;
+  };
+
   const total = options.totalBytes ?? 0;
   const validating = everyNth(REPORT_EVERY, (bytesRead: number) => onProgress({ phase: 'validating', done: bytesRead, total }));
   for await (const { lineNumber, text, bytesRead } of options.lines()) {
@@ -173,8 +197,10 @@ export async function planImport(options: PlanImportOptions): Promise<ImportPlan
       } else if (reasons.length === 0) {
         present += 1;
       }
-    } else if (reasons.length === 0) {
-      newIds.set(event.id, { lineNumber, streamId: event.streamId, revision });
+    } else {
+      const tooLarge = commandTooLarge(event.streamId, event, lineNumber);
+      if (tooLarge !== null) reasons.push(tooLarge);
+      if (reasons.length === 0) newIds.set(event.id, { lineNumber, streamId: event.streamId, revision });
     }
     if (reasons.length > 0) badLines.push({ lineNumber, streamId: event.streamId, revision, reason: reasons.join('; ') });
   }

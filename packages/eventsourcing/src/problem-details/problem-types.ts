@@ -97,6 +97,22 @@ const TYPES = {
     genericDetail: 'The store does not support this operation.',
     retryLater: false,
   },
+  // The stream was tombstoned: it is gone for good, like HTTP's 410.
+  stream_deleted: {
+    status: 410,
+    title: 'Stream deleted',
+    discloses: true,
+    genericDetail: 'The stream was deleted for good.',
+    retryLater: false,
+  },
+  // The same request will always be too large for this store.
+  append_too_large: {
+    status: 413,
+    title: 'Append too large',
+    discloses: true,
+    genericDetail: "The events are larger than the store accepts in one append.",
+    retryLater: false,
+  },
   corrupt_log: {
     status: 500,
     title: 'Corrupt event log',
@@ -162,6 +178,8 @@ const TYPES = {
  * | `forbidden` | 403 |
  * | `not_found` | 404 |
  * | `concurrency`, `duplicate_event_id` | 409 |
+ * | `stream_deleted` | 410 |
+ * | `append_too_large` | 413 |
  * | `rule_violated`, `command_id_reused` | 422 |
  * | `corrupt_log`, `projection_failed`, any other code, anything not a thidua error | 500 |
  * | `unsupported` | 501 |

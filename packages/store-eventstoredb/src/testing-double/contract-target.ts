@@ -1,6 +1,6 @@
 import type { EventStore } from '@thidua/eventsourcing';
 import type { EventStoreFactory } from '@thidua/eventsourcing/testing';
-import { createEventStoreDbEventStore } from '../eventstoredb-event-store';
+import { createEventStoreDbEventStore, type EventStoreDbCommonOptions } from '../eventstoredb-event-store';
 import { startEventStoreDbDouble, type EventStoreDbDoubleOptions } from './double-server';
 
 /** Where the conformance suite runs, and how it gets a fresh, empty store per test. */
@@ -14,6 +14,22 @@ export interface ContractTarget {
 
 let runs = 0;
 
+/** Which official client the stores use. */
+export type ContractClient = 'eventstoredb' | 'kurrentdb';
+
+/**
+ * A store on `connectionString` through `client`: the store makes an EventStoreDB client itself, or
+ * owns the KurrentDB client made here. The KurrentDB package is loaded only when asked for: both
+ * packages register their generated protobuf classes under the same global names, and the one
+ * loaded last replaces the other's (see the KurrentDB contract file for the order that works).
+ */
+async function storeThrough(client: ContractClient, connectionString: string, options: EventStoreDbCommonOptions): Promise<EventStore> {
+  if (client === 'eventstoredb') return createEventStoreDbEventStore({ connectionString, ...options });
+  const { KurrentDBClient } = await import('@kurrent/kurrentdb-client');
+  const kurrent = KurrentDBClient.connectionString(connectionString.replace(/^esdb(\+discover)?:/, 'kurrentdb$1:'));
+  return createEventStoreDbEventStore({ client: kurrent, ownsClient: true, ...options });
+}
+
 /**
  * With `THIDUA_ESDB_URL` set, stores on that real server, each in its own
  * namespace so that every test sees an empty store on a shared database.
@@ -23,26 +39,28 @@ let runs = 0;
  * as the real-server run).
  */
 export function contractTarget(
-  doubleOptions: EventStoreDbDoubleOptions & { shared?: boolean } = {},
+  doubleOptions: EventStoreDbDoubleOptions & { shared?: boolean; client?: ContractClient } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ContractTarget {
+  const { client = 'eventstoredb', ...targetOptions } = doubleOptions;
+  const through = client === 'kurrentdb' ? ' through the KurrentDB client' : '';
   const url = env['THIDUA_ESDB_URL'];
   const run = `thidua-${process.pid}-${Date.now().toString(36)}-${(runs += 1)}`;
   let stores = 0;
   const namespace = () => `${run}-${(stores += 1)}:`;
   if (url) {
     return {
-      description: `real server at ${url.replace(/\/\/[^@/]*@/, '//')}`,
-      factory: async (options) => createEventStoreDbEventStore({ connectionString: url, namespace: namespace(), ...options }),
+      description: `real server at ${url.replace(/\/\/[^@/]*@/, '//')}${through}`,
+      factory: async (options) => storeThrough(client, url, { namespace: namespace(), ...options }),
       close: async () => undefined,
     };
   }
-  const { shared = false, ...options } = doubleOptions;
+  const { shared = false, ...options } = targetOptions;
   const doubles = new Set<{ close(): Promise<void> }>();
   let sharedDouble: ReturnType<typeof startEventStoreDbDouble> | null = null;
   const description = `test double (${options.legacyAppend ? 'Streams.Append' : 'Streams.BatchAppend'}, ${
     options.caughtUpMessages === false ? 'no CaughtUp' : 'CaughtUp'
-  }, ${shared ? 'one server, a namespace per store' : 'a server per store'})`;
+  }, ${shared ? 'one server, a namespace per store' : 'a server per store'})${through}`;
   return {
     description,
     factory: async (storeOptions) => {
@@ -50,11 +68,11 @@ export function contractTarget(
         sharedDouble ??= startEventStoreDbDouble(options);
         const double = await sharedDouble;
         doubles.add(double);
-        return createEventStoreDbEventStore({ connectionString: double.connectionString, namespace: namespace(), ...storeOptions });
+        return storeThrough(client, double.connectionString, { namespace: namespace(), ...storeOptions });
       }
       const double = await startEventStoreDbDouble(options);
       doubles.add(double);
-      const store = createEventStoreDbEventStore({ connectionString: double.connectionString, ...storeOptions });
+      const store = await storeThrough(client, double.connectionString, storeOptions);
       const closing: EventStore = {
         ...store,
         close: async () => {

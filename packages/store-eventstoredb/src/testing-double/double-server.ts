@@ -20,6 +20,13 @@
  *   unimplemented (servers before 21.10): `WrongExpectedVersion` with the
  *   actual revision, idempotent retries of the same ids at an explicit
  *   expected revision;
+ * - the server's `MaxAppendSize` (1 MiB by default, `maxAppendSize`): an
+ *   oversized append is refused with MaximumAppendSizeExceeded, nothing
+ *   written (KurrentDB docs, "Configuration", MaxAppendSize; the size as the
+ *   server's Event.SizeOnDisk counts it);
+ * - `Streams.Delete` (soft delete) and `Streams.Tombstone` (hard delete), and
+ *   what reads and appends do after them, and best-effort dedupe of recent ids
+ *   under `any` (see `double-log.ts` for both, with their sources);
  * - `Gossip.Read`, so cluster connection strings (several hosts,
  *   `esdb+discover://`) resolve to this node as the leader;
  * - sparse positions where a multi-event append shares one commit position,
@@ -29,9 +36,10 @@
  *
  * What it cannot check: the server's own guarantees — durability, the real
  * on-disk position layout (modern servers report commit = prepare for gRPC
- * appends), clustering and leader elections, ACLs and TLS, scavenging,
- * `$maxAge`/`$maxCount` truncation, filtered-read performance, or how and when
- * a real server drops subscriptions. Those need the conformance suite against
+ * appends), clustering and leader elections, ACLs and TLS, server-side
+ * projections, persistent subscriptions, scavenging, `$maxAge`/`$maxCount`
+ * truncation, `MaxAppendEventSize`, filtered-read performance, or how and
+ * when a real server drops subscriptions. Those need the conformance suite against
  * a real server (`THIDUA_ESDB_URL`).
  */
 import * as grpc from '@grpc/grpc-js';
@@ -48,7 +56,7 @@ import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb'
 import * as streams from '@eventstore/db-client/generated/streams_pb';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as ProtoEmpty } from 'google-protobuf/google/protobuf/empty_pb';
-import { DoubleLog, type ExpectedState, type LogPosition, type LogRecord, type ProposedEvent } from './double-log';
+import { DoubleLog, type AppendOutcome, type ExpectedState, type LogPosition, type LogRecord, type ProposedEvent } from './double-log';
 
 /** How the double behaves. */
 export interface EventStoreDbDoubleOptions {
@@ -67,6 +75,14 @@ export interface EventStoreDbDoubleOptions {
    * WrongExpectedVersion.
    */
   idempotentAppends?: boolean;
+  /**
+   * The server's `MaxAppendSize` in bytes: an append whose events' size
+   * (data + metadata bytes + twice the type's length, each) exceeds it is
+   * refused with MaximumAppendSizeExceeded. Default 1 048 576, as the server's.
+   */
+  maxAppendSize?: number;
+  /** Events the recent-ids cache (best-effort idempotency under `any`) holds; default 10 000. */
+  recentIdsCapacity?: number;
 }
 
 /** How an append's reply fails (see {@link EventStoreDbDouble.failAppendReplies}). */
@@ -101,12 +117,31 @@ export interface EventStoreDbDouble {
   dropSubscriptions(code?: grpc.status): void;
   /** Refuses the next `count` subscription requests with UNAVAILABLE. */
   refuseSubscriptions(count: number): void;
+  /** Forgets the recently committed ids, as a restart of the server does (best-effort idempotency under `any`). */
+  forgetRecentIds(): void;
   /** Fails the replies of the next `count` appends. */
   failAppendReplies(count: number, fault: AppendFault): void;
   close(): Promise<void>;
 }
 
 const STREAMS_SERVICE = 'event_store.client.streams.streams';
+
+/**
+ * The server's default `MaxAppendSize`: 1 048 576 bytes (KurrentDB docs,
+ * "Configuration", the `MAX APPEND SIZE … 1048576 (<DEFAULT>)` line of the
+ * options listing: docs.kurrent.io/server/latest/configuration/configuration.html).
+ */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+
+/**
+ * The size the server compares with `MaxAppendSize`: per event, data bytes +
+ * metadata bytes + twice the type's length (UTF-16 code units, which
+ * `string.length` counts too), summed over the append (the server's
+ * `Event.SizeOnDisk`, checked in `Streams.Append` and `Streams.BatchAppend`).
+ */
+export function appendSizeOnServer(events: readonly ProposedEvent[]): number {
+  return events.reduce((sum, event) => sum + event.data.length + event.customMetadata.length + event.type.length * 2, 0);
+}
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 function streamIdentifier(name: string): shared.StreamIdentifier {
@@ -159,7 +194,50 @@ function packed(message: { serializeBinary(): Uint8Array }, typeName: string): A
   return any;
 }
 
+/**
+ * A CaughtUp message of the class registered under its global protobuf name.
+ * Generated protobuf code registers its classes globally
+ * (`proto.event_store.client…`), and a newer copy loaded later (the KurrentDB
+ * client's, whose CaughtUp has more fields) replaces the serializers there,
+ * which then fail on an instance of the older class the double imported.
+ * The registered class always matches the registered serializer.
+ */
+function caughtUpMessage(): streams.ReadResp.CaughtUp {
+  type Registered = { proto?: { event_store?: { client?: { streams?: { ReadResp?: { CaughtUp?: new () => streams.ReadResp.CaughtUp } } } } } };
+  const registered = (globalThis as Registered).proto?.event_store?.client?.streams?.ReadResp?.CaughtUp;
+  return registered ? new registered() : new streams.ReadResp.CaughtUp();
+}
+
 type Matcher = (record: LogRecord) => boolean;
+
+/** What an append comes to: the log's outcome, or a refusal for size before the log saw it. */
+type CommitOutcome = AppendOutcome | { kind: 'too_large'; size: number };
+
+/** A gRPC error as the server's RpcExceptions build it: a status and the `exception` metadata the client maps to its typed errors. */
+function rpcError(code: grpc.status, details: string, exception: Record<string, string>): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(exception)) metadata.set(key, value);
+  return { code, details, metadata };
+}
+
+/** `StreamDeleted` as `RpcExceptions.StreamDeleted` raises it (reads, legacy appends, deletes). */
+function streamDeletedError(streamName: string): Partial<grpc.StatusObject> {
+  return rpcError(grpc.status.FAILED_PRECONDITION, `Event stream '${streamName}' is deleted.`, { exception: 'stream-deleted', 'stream-name': streamName });
+}
+
+/** The numbers the server writes for the expected-revision forms in `expected-version` metadata. */
+function expectedVersionNumber(expected: ExpectedState): string {
+  switch (expected.kind) {
+    case 'any':
+      return '-2';
+    case 'no_stream':
+      return '-1';
+    case 'stream_exists':
+      return '-4';
+    case 'revision':
+      return expected.revision.toString();
+  }
+}
 
 function filterOf(options: streams.ReadReq.Options): { matcher: Matcher; request: SubscriptionRequest['filter']; every: number } {
   const filter = options.getFilter();
@@ -203,7 +281,12 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
   const legacyAppend = options.legacyAppend ?? false;
   const caughtUpMessages = options.caughtUpMessages ?? true;
   const systemEventEvery = options.systemEventEvery ?? 3;
-  const log = new DoubleLog(options.clock, options.idempotentAppends ?? true);
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const log = new DoubleLog(
+    options.clock,
+    options.idempotentAppends ?? true,
+    options.recentIdsCapacity === undefined ? {} : { capacity: options.recentIdsCapacity },
+  );
   const server = new grpc.Server();
   const subscriptionRequests: SubscriptionRequest[] = [];
   const appendCalls = new Map<string, number>();
@@ -238,15 +321,18 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
   }
 
   /** Commits (unless a fault says otherwise) and says how the reply must go. */
-  function commit(streamName: string, expected: ExpectedState, events: ProposedEvent[]) {
+  function commit(streamName: string, expected: ExpectedState, events: ProposedEvent[]): { fault: AppendFault | null; outcome: CommitOutcome | null } {
     appendCalls.set(streamName, (appendCalls.get(streamName) ?? 0) + 1);
+    // The server refuses an oversized append while reading it, before any write or expected-revision check.
+    const size = appendSizeOnServer(events);
+    if (size > maxAppendSize) return { fault: null, outcome: { kind: 'too_large', size } };
     const fault = appendFaults.shift();
     if (fault && fault.commit === false) return { fault, outcome: null };
     const outcome = log.append(streamName, expected, events);
     if (outcome.kind === 'success' && !outcome.idempotent && !streamName.startsWith('$')) {
       appends += 1;
       if (systemEventEvery > 0 && appends % systemEventEvery === 0) {
-        log.writeSystemEvent(`$$${streamName}`, '$metadata', { $maxCount: 1_000_000 });
+        log.writeStreamMetadata(streamName, { $maxCount: 1_000_000 });
       }
     }
     return { fault: fault ?? null, outcome };
@@ -310,6 +396,24 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
         return;
       }
       if (!outcome) return;
+      if (outcome.kind === 'too_large') {
+        // Status.MaximumAppendSizeExceeded of the server's BatchAppend: InvalidArgument, the limit in the details.
+        const status = new statusPb.Status()
+          .setCode(Code.INVALID_ARGUMENT)
+          .setMessage('MaximumAppendSizeExceeded')
+          .setDetails(packed(new shared.MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize), 'event_store.client.MaximumAppendSizeExceeded'));
+        call.write(response.setError(status));
+        return;
+      }
+      if (outcome.kind === 'stream_deleted') {
+        // Status.StreamDeleted of the server's BatchAppend: NotFound, the stream in the details.
+        const status = new statusPb.Status()
+          .setCode(Code.NOT_FOUND)
+          .setMessage('StreamDeleted')
+          .setDetails(packed(new shared.StreamDeleted().setStreamIdentifier(streamIdentifier(streamName)), 'event_store.client.StreamDeleted'));
+        call.write(response.setError(status));
+        return;
+      }
       if (outcome.kind === 'wrong_expected_version') {
         const status = new statusPb.Status()
           .setCode(Code.FAILED_PRECONDITION)
@@ -346,6 +450,16 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
         return callback({ code, details: `test double: ${fault.status}` });
       }
       if (!outcome) return;
+      if (outcome.kind === 'too_large') {
+        // RpcExceptions.MaxAppendSizeExceeded: InvalidArgument with the limit in the metadata.
+        return callback(
+          rpcError(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
+            exception: 'maximum-append-size-exceeded',
+            'maximum-append-size': String(maxAppendSize),
+          }),
+        );
+      }
+      if (outcome.kind === 'stream_deleted') return callback(streamDeletedError(streamName));
       const response = new streams.AppendResp();
       if (outcome.kind === 'wrong_expected_version') {
         const details = new streams.AppendResp.WrongExpectedVersion();
@@ -368,21 +482,26 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
   async function readStream(call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>, options: streams.ReadReq.Options) {
     const streamOptions = options.getStream()!;
     const identifier = streamOptions.getStreamIdentifier();
-    const records = log.stream(utf8(identifier?.getStreamName_asU8() ?? new Uint8Array()));
-    if (!records) {
+    const streamName = utf8(identifier?.getStreamName_asU8() ?? new Uint8Array());
+    const found = log.read(streamName);
+    if (found.kind === 'deleted') return call.emit('error', Object.assign(new Error('StreamDeleted'), streamDeletedError(streamName)));
+    if (found.kind === 'not_found') {
       await send(call, new streams.ReadResp().setStreamNotFound(new streams.ReadResp.StreamNotFound().setStreamIdentifier(identifier)));
       return call.end();
     }
+    const { records, truncateBefore: floor } = found;
     const count = Number(BigInt(options.getCount() || '0'));
     const structured = options.getUuidOption()?.hasStructured() ?? false;
     const backwards = options.getReadDirection() === streams.ReadReq.Options.ReadDirection.BACKWARDS;
     const last = records.length - 1;
     let index: number;
-    if (streamOptions.hasStart()) index = 0;
+    if (streamOptions.hasStart()) index = floor;
     else if (streamOptions.hasEnd()) index = backwards ? last : records.length;
     // Backwards from past the end starts at the last event, as the server does.
     else index = backwards ? Math.min(Number(BigInt(streamOptions.getRevision())), last) : Number(BigInt(streamOptions.getRevision()));
-    for (let sent = 0; sent < count && index >= 0 && index < records.length && !call.cancelled; sent += 1) {
+    // Events before $tb are not readable: a forward read starts at it, a backward one stops there.
+    if (!backwards) index = Math.max(index, floor);
+    for (let sent = 0; sent < count && index >= floor && index < records.length && !call.cancelled; sent += 1) {
       await send(call, eventResponse(records[index]!, structured));
       index += backwards ? -1 : 1;
     }
@@ -477,7 +596,7 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
           }
           if (!closed && !caughtUp) {
             caughtUp = true;
-            if (caughtUpMessages) await send(call, new streams.ReadResp().setCaughtUp(new streams.ReadResp.CaughtUp()));
+            if (caughtUpMessages) await send(call, new streams.ReadResp().setCaughtUp(caughtUpMessage()));
           }
         } while (again && !closed);
       } finally {
@@ -503,10 +622,53 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
     handled.catch((error: unknown) => fail(call, grpc.status.INTERNAL, String(error)));
   };
 
-  const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
-    callback({ code: grpc.status.UNIMPLEMENTED, details: 'not part of the double' });
 
-  server.addService(StreamsService, { read, append, batchAppend, delete: unimplemented, tombstone: unimplemented });
+  function deleteExpected(options: streams.DeleteReq.Options | streams.TombstoneReq.Options): ExpectedState {
+    if (options.hasNoStream()) return { kind: 'no_stream' };
+    if (options.hasStreamExists()) return { kind: 'stream_exists' };
+    if (options.hasRevision()) return { kind: 'revision', revision: BigInt(options.getRevision()) };
+    return { kind: 'any' };
+  }
+
+  /** `Streams.Delete` (soft) and `Streams.Tombstone` (hard), answered as the server's Streams.Delete.cs does. */
+  function deletion<Resp extends streams.DeleteResp | streams.TombstoneResp>(
+    hard: boolean,
+    respond: (position: LogPosition) => Resp,
+  ) {
+    return (call: grpc.ServerUnaryCall<streams.DeleteReq | streams.TombstoneReq, Resp>, callback: grpc.sendUnaryData<Resp>) => {
+      const options = call.request.getOptions();
+      if (!options) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'no options' });
+      const streamName = utf8(options.getStreamIdentifier()?.getStreamName_asU8() ?? new Uint8Array());
+      const expected = deleteExpected(options);
+      const outcome = hard ? log.tombstone(streamName, expected) : log.softDelete(streamName, expected);
+      if (outcome.kind === 'stream_deleted') return callback(streamDeletedError(streamName));
+      if (outcome.kind === 'wrong_expected_version') {
+        return callback(
+          rpcError(grpc.status.FAILED_PRECONDITION, 'WrongExpectedVersion', {
+            exception: 'wrong-expected-version',
+            'stream-name': streamName,
+            'expected-version': expectedVersionNumber(expected),
+            ...(outcome.current === null ? {} : { 'actual-version': outcome.current.toString() }),
+          }),
+        );
+      }
+      callback(null, respond(outcome.position));
+    };
+  }
+
+  server.addService(StreamsService, {
+    read,
+    append,
+    batchAppend,
+    delete: deletion(false, (p) =>
+      new streams.DeleteResp().setPosition(new streams.DeleteResp.Position().setCommitPosition(p.commit.toString()).setPreparePosition(p.prepare.toString())),
+    ),
+    tombstone: deletion(true, (p) =>
+      new streams.TombstoneResp().setPosition(
+        new streams.TombstoneResp.Position().setCommitPosition(p.commit.toString()).setPreparePosition(p.prepare.toString()),
+      ),
+    ),
+  });
   server.addService(ServerFeaturesService, {
     getSupportedMethods(_call: grpc.ServerUnaryCall<shared.Empty, features.SupportedMethods>, callback: grpc.sendUnaryData<features.SupportedMethods>) {
       // Servers before 21.10 have no ServerFeatures service; the client then uses Streams.Append.
@@ -550,6 +712,9 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
     },
     refuseSubscriptions(count) {
       refusals += count;
+    },
+    forgetRecentIds() {
+      log.forgetRecentIds();
     },
     failAppendReplies(count, fault) {
       for (let i = 0; i < count; i += 1) appendFaults.push(fault);

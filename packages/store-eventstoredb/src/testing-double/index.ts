@@ -10,4 +10,4 @@ export {
   type EventStoreDbDoubleOptions,
   type SubscriptionRequest,
 } from './double-server';
-export { contractTarget, type ContractTarget } from './contract-target';
+export { contractTarget, type ContractClient, type ContractTarget } from './contract-target';
