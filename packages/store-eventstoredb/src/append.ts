@@ -1,12 +1,5 @@
-import {
-  ANY,
-  NO_STREAM,
-  STREAM_EXISTS,
-  type AppendExpectedRevision,
-  type CurrentRevision,
-  type JSONEventData,
-  type JSONType,
-} from '@eventstore/db-client';
+import type { AppendExpectedRevision, CurrentRevision, JSONEventData, JSONType } from '@eventstore/db-client';
+import { ANY, NO_STREAM, STREAM_EXISTS } from './client-values';
 import {
   AppendTooLargeError,
   ConcurrencyError,

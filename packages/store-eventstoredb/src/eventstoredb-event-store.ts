@@ -1,4 +1,3 @@
-import { EventStoreDBClient } from '@eventstore/db-client';
 import {
   ValidationError,
   type CreateEventStoreOptions,
@@ -8,6 +7,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '@thidua/eventsourcing';
+import { loadEventStoreDbClient } from './client-values';
 import { createEventStore, type EventStoreDriver } from '@thidua/eventsourcing/driver';
 import { append } from './append';
 import type { EventStoreDbClientLike } from './client';
@@ -175,7 +175,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
     client = options.client;
     ownsClient = options.ownsClient ?? false;
   } else if (typeof options.connectionString === 'string') {
-    client = EventStoreDBClient.connectionString(toClientConnectionString(options.connectionString));
+    client = loadEventStoreDbClient().EventStoreDBClient.connectionString(toClientConnectionString(options.connectionString));
     ownsClient = true;
   } else {
     throw new ValidationError('Either connectionString or client is required', [

@@ -1,4 +1,5 @@
-import { START, type Position, type ReadPosition } from '@eventstore/db-client';
+import type { Position, ReadPosition } from '@eventstore/db-client';
+import { START } from './client-values';
 
 const PART_BITS = 64n;
 const PART_MASK = (1n << PART_BITS) - 1n;

@@ -1,13 +1,5 @@
-import {
-  BACKWARDS,
-  END,
-  FORWARDS,
-  START,
-  type AllStreamResolvedEvent,
-  type Position,
-  type ReadPosition,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, Position, ReadPosition, ResolvedEvent } from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, START } from './client-values';
 import {
   CorruptLogError,
   StreamDeletedError,

@@ -1,6 +1,6 @@
-import { convertToCommandError } from '@eventstore/db-client';
 import { withRetry as kernelWithRetry, type RetryPolicy } from '@thidua/eventsourcing';
 import { isClientError } from './client';
+import { loadedConvertToCommandError } from './client-values';
 import type { DriverContext } from './driver-context';
 
 /**
@@ -11,6 +11,8 @@ export function toClientError(thrown: unknown): unknown {
   if (!(thrown instanceof Error)) return thrown;
   // Already typed, by either client (the KurrentDB client's errors are not the EventStoreDB client's classes).
   if (typeof (thrown as { type?: unknown }).type === 'string') return thrown;
+  const convertToCommandError = loadedConvertToCommandError();
+  if (!convertToCommandError) return thrown;
   try {
     return convertToCommandError(thrown);
   } catch {

@@ -1,11 +1,5 @@
-import {
-  eventTypeFilter,
-  excludeSystemEvents,
-  streamNameFilter,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type Filter,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription, Filter } from '@eventstore/db-client';
+import { eventTypeFilter, excludeSystemEvents, streamNameFilter } from './client-values';
 import type { ReadAllFilter, SubscribeOptions, Subscription } from '@thidua/eventsourcing';
 import { isClientError } from './client';
 import { isVisible, type DriverContext } from './driver-context';
