@@ -4,7 +4,9 @@ import { isTransientStoreError } from '../errors/store-unavailable';
 import type { EventStore } from '../event-store/event-store';
 import { createProjectionRunner, waitForCheckpoint } from '../projections/projection-runner';
 import type { ChildProcessHandle } from './child-process';
-import { counterRegistry, counterStream, createCounterHandler } from './counter-decider';
+import { createCommandHandler } from '../command-handler/command-handler';
+import { StreamStateCache } from '../command-handler/stream-state-cache';
+import { counterDecider, counterRegistry, counterStream, createCounterHandler, type CounterCommand } from './counter-decider';
 import { addTo, CLOSED_COUNTER, counterWorkload, openCounters } from './counter-workload';
 import { describeProcessSuite, PROCESS_TEST_TIMEOUT_MS } from './process-test-context';
 import { releaseFlag } from './store-children';
@@ -32,8 +34,9 @@ async function appendCounted(store: EventStore, count: number, from = 0): Promis
  * projection in one process at a time under a lease and hand it over when
  * its holder is killed, settle unleased catch-ups by the checkpoint guard,
  * keep conflicting commands from several processes whole, let one process
- * wait for another's write (read-your-writes), and swap a blue/green rebuild
- * in at once for readers elsewhere. Every process is real (see
+ * wait for another's write (read-your-writes), swap a blue/green rebuild
+ * in at once for readers elsewhere, and never let a command state cache
+ * decide on a state another handle has moved on from. Every process is real (see
  * {@link StoreTarget}); they are coordinated by lines and flag files, and no
  * assertion measures time.
  *
@@ -348,6 +351,24 @@ export function describeReplicaContract(name: string, target: StoreTarget): void
       },
       PROCESS_TEST_TIMEOUT_MS,
     );
+
+    it('keeps a command state cache honest: a handle never decides on a state another handle has moved on from', async () => {
+      const { open } = current();
+      const handlerOn = (eventStore: EventStore) =>
+        createCommandHandler({ eventStore, decider: counterDecider, streamId: (command) => counterStream(command.data.counterId), stateCache: new StreamStateCache() });
+      const [here, there] = [handlerOn(open().eventStore), handlerOn(open().eventStore)];
+      const actor = { id: 'contract', role: 'council' };
+      const add = (commandId: string, amount: number): CounterCommand => ({ command: 'Add', commandId, actor, data: { counterId: 'cached', amount } });
+      await here({ command: 'OpenCounter', commandId: 'open-1', actor, data: { counterId: 'cached', max: 10 } });
+      expect((await here(add('here-1', 2))).state.total).toBe(2);
+      expect((await there(add('there-1', 7))).state.total).toBe(9);
+      // Cached at 2 in this handle's cache; the store says 9: 9 + 2 > 10 must be refused.
+      await expect(here(add('here-2', 2))).rejects.toMatchObject({ code: 'rule_violated', rule: 'counter.exceeds_max' });
+      const result = await here(add('here-3', 1));
+      expect([result.state.total, result.revision]).toEqual([10, 3n]);
+      // The command the other handle ran is recognised here as a re-send, through this handle's cache.
+      expect(await here(add('there-1', 7))).toMatchObject({ duplicate: true, state: { total: 10 } });
+    });
   });
 }
 
