@@ -88,6 +88,18 @@ export function openDataSink(path: string | undefined): DataSink {
   };
 }
 
+/** Writes `text` whole to `--out <file>` (renamed into place only once complete), or to stdout. */
+export async function writeData(path: string | undefined, text: string): Promise<void> {
+  const sink = openDataSink(path);
+  try {
+    await sink.write(text);
+    await sink.close();
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
+}
+
 /** `error [code] message`, or `error [rule_violated <rule>] message` for a refused rule. */
 export function describeThiduaError(error: ThiduaError): string {
   const rule = error.code === 'rule_violated' && typeof error.details['rule'] === 'string' ? ` ${error.details['rule']}` : '';

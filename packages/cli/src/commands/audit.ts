@@ -21,7 +21,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores } from '../open-store';
-import { openDataSink, plural, printData, printInfo, renderTable } from '../output';
+import { plural, printData, printInfo, renderTable, writeData } from '../output';
 import { catchUpReadModels } from '../catch-up';
 import { createStepMeters, projectionStep, withMeters, type StepProgress } from '../progress';
 
@@ -277,16 +277,7 @@ async function anchor(options: AnchorOptions): Promise<ExitCode> {
   return withStores(options, async ({ eventStore, description }) => {
     const taken = await createAnchor(eventStore, privateKey !== undefined ? { privateKey } : {});
     const text = anchorToJson(taken);
-    if (options.out !== undefined) {
-      const sink = openDataSink(options.out);
-      try {
-        await sink.write(text);
-        await sink.close();
-      } catch (error) {
-        await sink.discard();
-        throw error;
-      }
-    }
+    if (options.out !== undefined) await writeData(options.out, text);
     if (eventStore.recordAnchor) {
       await eventStore.recordAnchor(taken);
       printInfo(`audit anchor: position ${taken.position} of ${description} anchored${taken.signature ? ', signed' : ' (unsigned)'}, recorded in the store; keep a copy outside it`);
@@ -314,14 +305,7 @@ async function trail(options: TrailOptions): Promise<ExitCode> {
         ...query,
       });
     }
-    const sink = openDataSink(options.out);
-    try {
-      await sink.write(options.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderTrailTable(entries));
-      await sink.close();
-    } catch (error) {
-      await sink.discard();
-      throw error;
-    }
+    await writeData(options.out, options.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderTrailTable(entries));
     return ExitCode.ok;
   }, { readOnly: true });
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { removeSqliteDatabase, withStores } from '../open-store';
-import { openDataSink, plural, printData, printInfo } from '../output';
+import { plural, printData, printInfo, writeData } from '../output';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store-url';
 import { readStandings } from './standings';
 
@@ -83,14 +83,7 @@ async function runDemo(options: DemoOptions): Promise<ExitCode> {
     await createThiduaProjections({ eventStore: stores.eventStore, projectionStore }).rebuild();
     const { standings, unitNames } = await readStandings(stores, { blocId: BLOC_ID, year: DEMO_YEAR, progress: options.progress });
 
-    const report = openDataSink(options.report);
-    try {
-      await report.write(renderStandingsHtml(standings, { unitNames }));
-      await report.close();
-    } catch (error) {
-      await report.discard();
-      throw error;
-    }
+    await writeData(options.report, renderStandingsHtml(standings, { unitNames }));
 
     await printData(
       [

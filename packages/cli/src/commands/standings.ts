@@ -6,7 +6,7 @@ import type { ProgressWhen } from '../progress';
 import { ExitCode } from '../exit-codes';
 import type { Finish, GlobalOptions } from '../main';
 import { withStores, type OpenedStores } from '../open-store';
-import { openDataSink, printInfo } from '../output';
+import { printInfo, writeData } from '../output';
 import { asOfFrom, asOfOptions, describeAsOf, parseYear, provenanceOf, readModels, type AsOfOptions } from './read-as-of';
 
 export { parseAsOf, parseYear } from './read-as-of';
@@ -109,13 +109,6 @@ async function printStandings(options: StandingsOptions): Promise<ExitCode> {
 
 /** Writes a report to `--out` (all or nothing) or stdout. */
 export async function writeReport(text: string, out: string | undefined, what: string): Promise<void> {
-  const sink = openDataSink(out);
-  try {
-    await sink.write(text);
-    await sink.close();
-  } catch (error) {
-    await sink.discard();
-    throw error;
-  }
+  await writeData(out, text);
   if (out !== undefined) printInfo(`wrote ${what} to ${out}`);
 }
