@@ -136,8 +136,6 @@ export {
   planImport,
   applyImport,
   appendSizeOf,
-  splitAppendBatches,
-  type AppendBatchLimits,
   type NdjsonEvent,
   type ParsedNdjsonLine,
   type NdjsonLine,

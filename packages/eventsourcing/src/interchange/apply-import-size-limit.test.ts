@@ -84,6 +84,22 @@ describe('applyImport into a store with a size limit per append', () => {
     expect(appends.map((batch) => [...new Set(batch.map((event) => event.metadata?.['commandId']))].join(','))).toEqual(['before', 'big', 'after']);
   });
 
+  it('treats events without a command id as a command each, and the same id further on as another command', async () => {
+    const source = createInMemoryEventStore({ registry });
+    const noted = (count: number, metadata: Record<string, string>) => Array.from({ length: count }, () => ({ type: 'Noted', data: { text: 'x'.repeat(1_000) }, metadata }));
+    await source.appendToStream('notes-1', noted(2, {}));
+    await source.appendToStream('notes-1', noted(1, { commandId: 'a' }));
+    await source.appendToStream('notes-1', noted(1, { commandId: 'b' }));
+    await source.appendToStream('notes-1', noted(1, { commandId: 'a' }));
+    let text = '';
+    for await (const event of source.readAll({ raw: true })) text += toNdjsonLine(event);
+    const { store, appends } = limitedStore(appendSizeOf(noted(1, { commandId: 'a' })[0]!) * 2 + 100);
+    const lines = ndjsonTextLines(text);
+    const plan = await planImport({ lines, eventStore: store, registry });
+    expect(await applyImport({ lines, eventStore: store, plan })).toEqual({ appended: 5, streams: 1 });
+    expect(appends.map((batch) => batch.map((event) => event.metadata?.['commandId'] ?? '-').join(','))).toEqual(['-,-', 'a,b', 'a']);
+  });
+
   it('appends in bounded runs when the store declares no limit, as before', async () => {
     const text = await exportOf(3, 2);
     const inner = createInMemoryEventStore({ registry });

@@ -1,3 +1,4 @@
+import { appendSizeOf } from './append-size';
 import { ImportBatches, type ImportCommand } from './import-batches';
 
 let line = 0;
@@ -50,5 +51,48 @@ describe('import batches', () => {
     const [request] = batches.end()!;
     expect(request!.lines).toEqual([...one.lines, ...two.lines]);
     expect(request!.events.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  describe('under a byte limit per append (a store that declares maxAppendBytes)', () => {
+    /** A command of `size` events of 1 000 bytes each by appendSizeOf. */
+    const sized = (streamId: string, first: number, size: number, bytes = 1_000): ImportCommand => {
+      const base = { type: 'Noted', data: { text: '' } };
+      const text = 'x'.repeat(bytes - appendSizeOf(base));
+      return {
+        streamId,
+        first: BigInt(first),
+        events: Array.from({ length: size }, () => ({ type: 'Noted', data: { text } })),
+        lines: Array.from({ length: size }, () => ({ lineNumber: (line += 1), hash: `h${line}` })),
+      };
+    };
+
+    it('fills batches up to the byte limit, never cutting a command, and loses or reorders nothing', () => {
+      const batches = new ImportBatches({ maxEvents: 500, oneStream: true, maxBytes: 3_500 });
+      const [a, b, c, d] = [sized('s', 0, 2), sized('s', 2, 1), sized('s', 3, 3), sized('s', 6, 1)];
+      expect(batches.push(a)).toBeNull();
+      expect(batches.push(b)).toBeNull();
+      // 3 000 + 3 000 > 3 500: the batch closes before the three-event command, which goes whole.
+      const first = batches.push(c);
+      expect(shape(first)).toEqual(['s@0+3']);
+      const second = batches.push(d);
+      expect(shape(second)).toEqual(['s@3+3']);
+      const third = batches.end();
+      expect(shape(third)).toEqual(['s@6+1']);
+      expect([first, second, third].flatMap((batch) => batch!.flatMap((request) => request.lines))).toEqual([a, b, c, d].flatMap((x) => x.lines));
+    });
+
+    it('keeps the event bound too, whichever comes first', () => {
+      const batches = new ImportBatches({ maxEvents: 2, oneStream: true, maxBytes: 100_000 });
+      expect(batches.push(sized('s', 0, 1))).toBeNull();
+      expect(shape(batches.push(sized('s', 1, 3)))).toEqual(['s@0+1']);
+      expect(shape(batches.push(sized('s', 4, 1)))).toEqual(['s@1+3']);
+    });
+
+    it('holds any number of bytes in one batch when the store declares no limit', () => {
+      const batches = new ImportBatches({ maxEvents: 500, oneStream: true });
+      expect(batches.push(sized('s', 0, 1, 10_000))).toBeNull();
+      expect(batches.push(sized('s', 1, 1, 10_000))).toBeNull();
+      expect(shape(batches.end())).toEqual(['s@0+2']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { NewEvent } from '../envelope/envelope';
-import { appendSizeOf } from './append-batches';
+import { appendSizeOf } from './append-size';
 
 /** A line of the input on its way into the store: where it came from and the hash it must get again. */
 export interface ImportedLine {

@@ -10,9 +10,4 @@ export {
   type PlanImportOptions,
 } from './plan-import';
 export { applyImport, type ApplyImportOptions, type ImportResult } from './apply-import';
-export {
-  appendSizeOf,
-  splitAppendBatches,
-  PER_EVENT_ALLOWANCE,
-  type AppendBatchLimits,
-} from './append-batches';
+export { appendSizeOf, PER_EVENT_ALLOWANCE } from './append-size';

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../envelope/envelope';
 import type { EventStore } from '../event-store/event-store';
 import { ChainVerifier, metadataWithoutHashes } from '../hash-chain/hash-chain';
 import type { EventRegistry } from '../registry/event-registry';
-import { appendSizeOf } from './append-batches';
+import { appendSizeOf } from './append-size';
 import { parseNdjsonLine, recordedFromNdjson, type NdjsonEvent } from './ndjson';
 import type { NdjsonLines } from './ndjson-lines';
 import { payloadProblem } from './payload-check';
