@@ -142,7 +142,7 @@ export function createCommandHandler<C extends Command, E extends DomainEvent, S
       { expectedRevision },
     );
     for (const event of result.events) state = decider.evolve(state, event as unknown as E);
-    if (loaded.cached && !result.alreadyAppended) stateCache?.appended(streamId, decider, loaded.cached, result.events, state);
+    if (loaded.cached && !result.alreadyAppended) stateCache?.appended(eventStore, streamId, decider, loaded.cached, result.events, state);
     return {
       events: result.events,
       state,

@@ -126,4 +126,15 @@ describe('stream state cache', () => {
     const result = await handlerOn(second, cache)(add('c-3', 1));
     expect([result.state, result.revision]).toEqual([1, 0n]);
   });
+
+  it('never serves the stream of one store for the stream of another with the same id and revision', async () => {
+    const cache = new StreamStateCache();
+    const [first, second] = [createInMemoryEventStore(), createInMemoryEventStore()];
+    expect((await handlerOn(first, cache)(add('c-1', 5))).state).toBe(5);
+    expect((await handlerOn(second, cache)(add('c-2', 1))).state).toBe(1);
+    // Both streams are at revision 0 now: only the store tells them apart.
+    expect((await handlerOn(second, cache)(add('c-3', 1))).state).toBe(2);
+    expect((await handlerOn(first, cache)(add('c-4', 1))).state).toBe(6);
+    expect((await handlerOn(second, cache)(add('c-5', 1))).state).toBe(3);
+  });
 });

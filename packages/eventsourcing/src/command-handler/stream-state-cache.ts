@@ -32,6 +32,8 @@ export interface StreamStateCacheOptions {
 }
 
 interface Entry {
+  /** The store it was folded from: a cache shared by handlers of two stores must not serve one's stream for the other's. */
+  store: EventStore;
   fold: object;
   state: unknown;
   revision: bigint | null;
@@ -98,7 +100,7 @@ export class StreamStateCache {
   async load<S, E = RecordedEvent>(eventStore: EventStore, streamId: string, fold: StreamFold<S, E>): Promise<CachedStream<S>> {
     const tip = await eventStore.streamRevision(streamId);
     let entry = this.entries.get(streamId);
-    if (entry && (entry.fold !== fold || !fitsTip(entry.revision, tip))) entry = undefined;
+    if (entry && (entry.store !== eventStore || entry.fold !== fold || !fitsTip(entry.revision, tip))) entry = undefined;
     if (!entry) entry = await this.foldFrom(eventStore, streamId, fold, null);
     else if (entry.revision !== tip) entry = await this.foldFrom(eventStore, streamId, fold, entry);
     else this.touch(streamId, entry);
@@ -110,12 +112,19 @@ export class StreamStateCache {
    * (`base`, as `load` returned it), so the next command on the stream needs
    * no read beyond the tip check. Ignored when the cache moved on meanwhile.
    */
-  appended<S, E = RecordedEvent>(streamId: string, fold: StreamFold<S, E>, base: CachedStream<S>, recorded: readonly RecordedEvent[], state: S): void {
+  appended<S, E = RecordedEvent>(
+    eventStore: EventStore,
+    streamId: string,
+    fold: StreamFold<S, E>,
+    base: CachedStream<S>,
+    recorded: readonly RecordedEvent[],
+    state: S,
+  ): void {
     const entry = this.entries.get(streamId);
     const last = recorded[recorded.length - 1];
-    if (!entry || entry.fold !== fold || entry.revision !== base.revision || !last) return;
+    if (!entry || entry.store !== eventStore || entry.fold !== fold || entry.revision !== base.revision || !last) return;
     indexCommands(entry.commands, recorded);
-    this.store(streamId, { fold, state, revision: last.revision, position: last.position, commands: entry.commands });
+    this.store(streamId, { store: eventStore, fold, state, revision: last.revision, position: last.position, commands: entry.commands });
   }
 
   /** Forgets one stream, or everything. */
@@ -145,10 +154,10 @@ export class StreamStateCache {
       // Usually one or two events another writer appended since.
       for await (const event of eventStore.readStream(streamId, { fromRevision: (base.revision ?? -1n) + 1n })) apply(event);
     }
-    const entry: Entry = { fold, state, revision, position, commands };
+    const entry: Entry = { store: eventStore, fold, state, revision, position, commands };
     const current = this.entries.get(streamId);
     // A concurrent load may have got further already: keep the most recent state.
-    if (!current || current.fold !== fold || !isAhead(current.revision, revision)) this.store(streamId, entry);
+    if (!current || current.store !== eventStore || current.fold !== fold || !isAhead(current.revision, revision)) this.store(streamId, entry);
     return entry;
   }
 
